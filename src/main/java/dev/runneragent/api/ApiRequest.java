@@ -1,0 +1,58 @@
+package dev.runneragent.api;
+
+import jakarta.enterprise.context.RequestScoped;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the API layer knows about the request in flight: its id, the RPC it calls, the authenticated caller, and
+ * its path and query parameters. Filled by {@link ApiRequestFilter} and the key filter before the resource runs.
+ */
+@RequestScoped
+public class ApiRequest {
+
+    private String reqId;
+    private Rpc rpc;
+    private Caller caller;
+    private Map<String, String> pathParameters = Map.of();
+    private Map<String, List<String>> queryParameters = Map.of();
+
+    public String reqId() {
+        return reqId;
+    }
+
+    /** The RPC the request calls, or null when no endpoint matched. */
+    public Rpc rpc() {
+        return rpc;
+    }
+
+    public Caller caller() {
+        if (caller == null) {
+            throw new IllegalStateException("no authenticated caller for " + (rpc == null ? "?" : rpc.value()));
+        }
+        return caller;
+    }
+
+    public ResourceKind kind() {
+        return rpc == null ? ResourceKind.GENERIC : rpc.kind();
+    }
+
+    public Map<String, String> pathParameters() {
+        return pathParameters;
+    }
+
+    public Map<String, List<String>> queryParameters() {
+        return queryParameters;
+    }
+
+    void start(String reqId, Rpc rpc, Map<String, String> path, Map<String, List<String>> query) {
+        this.reqId = reqId;
+        this.rpc = rpc;
+        this.pathParameters = path;
+        this.queryParameters = query;
+    }
+
+    public void authenticated(Caller caller) {
+        this.caller = caller;
+    }
+}

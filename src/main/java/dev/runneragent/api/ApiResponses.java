@@ -1,0 +1,58 @@
+package dev.runneragent.api;
+
+import com.clarifai.grpc.api.status.Status;
+import com.clarifai.grpc.api.status.StatusCode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.Message;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Turns response messages into HTTP answers: every answer carries {@code status} with {@code code},
+ * {@code description}, {@code details} and {@code reqId}, and its HTTP status follows {@link StatusCodes}.
+ */
+public final class ApiResponses {
+
+    private ApiResponses() {}
+
+    /** The HTTP answer for a response message a service returned. */
+    public static Response of(Message message, String reqId) {
+        FieldDescriptor statusField = statusField(message.getDescriptorForType());
+        Status given = (Status) message.getField(statusField);
+        StatusCode code = given.getCode() == StatusCode.ZERO ? StatusCode.SUCCESS : given.getCode();
+        Status status = given.toBuilder()
+                .setCode(code)
+                .setDescription(given.getDescription().isEmpty() ? StatusCodes.description(code) : given.getDescription())
+                .setReqId(reqId == null ? "" : reqId)
+                .build();
+        Message body = message.toBuilder().setField(statusField, status).build();
+        return Response.status(StatusCodes.httpStatus(code))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
+    }
+
+    /** An error answer shaped as {@code responseType} (lists present and empty), e.g. a MultiWorkflowResponse. */
+    public static Response error(Descriptor responseType, StatusCode code, String details, String reqId) {
+        Status status = Status.newBuilder()
+                .setCode(code)
+                .setDescription(StatusCodes.description(code))
+                .setDetails(details == null ? "" : details)
+                .build();
+        Message body = DynamicMessage.newBuilder(responseType)
+                .setField(statusField(responseType), status)
+                .build();
+        return of(body, reqId);
+    }
+
+    /** Every Clarifai response message has a {@code status} field of type {@link Status}. */
+    private static FieldDescriptor statusField(Descriptor type) {
+        FieldDescriptor field = type.findFieldByName("status");
+        if (field == null || !field.getMessageType().getFullName().equals(Status.getDescriptor().getFullName())) {
+            throw new IllegalArgumentException(type.getFullName() + " is not a Clarifai response");
+        }
+        return field;
+    }
+}

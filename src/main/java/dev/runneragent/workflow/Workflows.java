@@ -1,0 +1,155 @@
+package dev.runneragent.workflow;
+
+import com.clarifai.grpc.api.UserAppIDSet;
+import com.clarifai.grpc.api.Visibility;
+import com.clarifai.grpc.api.Workflow;
+import com.clarifai.grpc.api.WorkflowNode;
+import com.clarifai.grpc.api.WorkflowVersion;
+import com.google.gson.JsonObject;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import dev.runneragent.api.Caller;
+import dev.runneragent.api.JsonPatcher;
+import dev.runneragent.api.JsonPatcher.Action;
+import dev.runneragent.api.ResourceKind;
+import dev.runneragent.store.Sql;
+import dev.runneragent.workflow.WorkflowStore.Stored;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What the workflow and version endpoints share: finding a workflow the caller may see, building a new workflow
+ * with its first version, and applying a patch that makes a new version when the nodes change.
+ */
+@ApplicationScoped
+class Workflows {
+
+    private static final ResourceKind KIND = ResourceKind.WORKFLOW;
+
+    /** Fields the server owns; a patch that names them has no effect on them. */
+    private static final Set<String> SERVER_OWNED =
+            Set.of("id", "app_id", "user_id", "created_at", "modified_at", "version", "star_count");
+
+    private static final Visibility PRIVATE =
+            Visibility.newBuilder().setGettable(Visibility.Gettable.PRIVATE).build();
+
+    @Inject
+    WorkflowStore store;
+
+    @Inject
+    WorkflowValidator validator;
+
+    @Inject
+    Clock clock;
+
+    Stored find(Caller caller, UserAppIDSet ids, String workflowId) {
+        String userId = caller.user(ids, KIND);
+        String appId = caller.app(ids, KIND);
+        return store.find(userId, appId, workflowId).orElseThrow(() -> missing(workflowId));
+    }
+
+    Stored find(Connection c, String userId, String appId, String workflowId) throws SQLException {
+        return store.find(c, userId, appId, workflowId).orElseThrow(() -> missing(workflowId));
+    }
+
+    /** A new workflow from a client's request, with its first version. */
+    Workflow fresh(String userId, String appId, Workflow requested) {
+        List<WorkflowNode> nodes = validator.validNodes(userId, requested.getNodesList());
+        com.google.protobuf.Timestamp now = Sql.timestamp(clock.instant());
+        Workflow.Builder workflow = requested.toBuilder()
+                .setUserId(userId)
+                .setAppId(appId)
+                .setCreatedAt(now)
+                .setModifiedAt(now)
+                .clearNodes()
+                .addAllNodes(nodes)
+                .setStarCount(requested.getIsStarred() ? 1 : 0);
+        if (requested.getVisibility().getGettable() == Visibility.Gettable.UNKNOWN_VISIBILITY) {
+            workflow.setVisibility(PRIVATE);
+        }
+        return workflow.setVersion(newVersion(now)).build();
+    }
+
+    /** Applies a patch to a stored workflow inside the transaction of {@code c}; returns the result. */
+    Workflow patch(Connection c, Stored stored, Action action, JsonObject patch) throws SQLException {
+        JsonObject editable = withoutServerOwned(patch);
+        if (action == Action.REMOVE && editable.has("image") && editable.size() > 1) {
+            throw KIND.invalid("action 'remove' clears the image of workflow '" + stored.workflow().getId()
+                    + "' only in a request that patches nothing else");
+        }
+        Workflow current = stored.workflow();
+        Workflow patched = JsonPatcher.apply(action, editableCopy(current), editable, KIND);
+        com.google.protobuf.Timestamp now = Sql.timestamp(clock.instant());
+        Workflow.Builder result = patched.toBuilder()
+                .setId(current.getId())
+                .setAppId(current.getAppId())
+                .setUserId(current.getUserId())
+                .setCreatedAt(current.getCreatedAt())
+                .setModifiedAt(now)
+                .setStarCount(patched.getIsStarred() ? 1 : 0)
+                .setVersion(current.getVersion());
+        if (!patched.getNodesList().equals(current.getNodesList())) {
+            result.clearNodes().addAllNodes(validator.validNodes(current.getUserId(), patched.getNodesList()));
+            result.setVersion(newVersion(now));
+            store.insertVersion(c, stored.pk(), versionOf(result.build()));
+        }
+        Workflow updated = result.build();
+        store.update(c, stored.pk(), updated);
+        return updated;
+    }
+
+    /** The full WorkflowVersion of a workflow's current version (the workflow carries it without nodes). */
+    static WorkflowVersion versionOf(Workflow workflow) {
+        return workflow.getVersion().toBuilder()
+                .setWorkflowId(workflow.getId())
+                .setAppId(workflow.getAppId())
+                .setUserId(workflow.getUserId())
+                .clearNodes()
+                .addAllNodes(workflow.getNodesList())
+                .build();
+    }
+
+    /** Stars are shown only when {@code additionalFields} asks for them ("stars" or "all"). */
+    static Workflow withAdditionalFields(Workflow workflow, List<String> additionalFields) {
+        if (additionalFields.contains("stars") || additionalFields.contains("all")) {
+            return workflow;
+        }
+        return workflow.toBuilder().clearIsStarred().clearStarCount().build();
+    }
+
+    static dev.runneragent.api.ApiException missing(String workflowId) {
+        return KIND.notFound("workflow '" + workflowId + "' does not exist");
+    }
+
+    private static WorkflowVersion newVersion(com.google.protobuf.Timestamp now) {
+        return WorkflowVersion.newBuilder()
+                .setId(UUID.randomUUID().toString().replace("-", ""))
+                .setCreatedAt(now)
+                .setModifiedAt(now)
+                .setVisibility(PRIVATE)
+                .build();
+    }
+
+    private static Workflow editableCopy(Workflow workflow) {
+        Workflow.Builder copy = workflow.toBuilder();
+        for (String name : SERVER_OWNED) {
+            copy.clearField(Workflow.getDescriptor().findFieldByName(name));
+        }
+        return copy.build();
+    }
+
+    private static JsonObject withoutServerOwned(JsonObject patch) {
+        JsonObject copy = patch.deepCopy();
+        for (String name : SERVER_OWNED) {
+            FieldDescriptor field = Workflow.getDescriptor().findFieldByName(name);
+            copy.remove(field.getName());
+            copy.remove(field.getJsonName());
+        }
+        return copy;
+    }
+}
