@@ -35,7 +35,8 @@ public class ApiExceptionMapper {
     @ServerExceptionMapper
     public Response storeException(StoreException e) {
         Log.errorf(e, "%s: the store failed", rpcName());
-        return answer(StatusCode.INTERNAL_DATABASE_ISSUE,
+        return answer(
+                StatusCode.INTERNAL_DATABASE_ISSUE,
                 "the node's store failed; the request changed nothing (request id " + request.reqId() + ")");
     }
 
@@ -46,8 +47,10 @@ public class ApiExceptionMapper {
 
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e) {
-        return answer(StatusCode.CONN_METHOD_NOT_ALLOWED,
-                "this path does not take this HTTP method; allowed: " + e.getResponse().getAllowedMethods());
+        return answer(
+                StatusCode.CONN_METHOD_NOT_ALLOWED,
+                "this path does not take this HTTP method; allowed: "
+                        + e.getResponse().getAllowedMethods());
     }
 
     @ServerExceptionMapper
@@ -66,7 +69,8 @@ public class ApiExceptionMapper {
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         Log.errorf(e, "%s failed unexpectedly", rpcName());
-        return answer(StatusCode.INTERNAL_SERVER_ISSUE,
+        return answer(
+                StatusCode.INTERNAL_SERVER_ISSUE,
                 "internal error; the node's log has the details under request id " + request.reqId());
     }
 

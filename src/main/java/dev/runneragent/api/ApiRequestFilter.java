@@ -34,7 +34,10 @@ public class ApiRequestFilter {
         String reqId = UUID.randomUUID().toString().replace("-", "");
         Method method = resource == null ? null : resource.getResourceMethod();
         Rpc rpc = method == null ? null : method.getAnnotation(Rpc.class);
-        request.start(reqId, rpc, single(context.getUriInfo().getPathParameters()),
+        request.start(
+                reqId,
+                rpc,
+                single(context.getUriInfo().getPathParameters()),
                 copy(context.getUriInfo().getQueryParameters()));
         MDC.put(MDC_REQ_ID, reqId + " ");
     }

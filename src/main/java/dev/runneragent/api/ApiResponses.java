@@ -24,7 +24,8 @@ public final class ApiResponses {
         StatusCode code = given.getCode() == StatusCode.ZERO ? StatusCode.SUCCESS : given.getCode();
         Status status = given.toBuilder()
                 .setCode(code)
-                .setDescription(given.getDescription().isEmpty() ? StatusCodes.description(code) : given.getDescription())
+                .setDescription(
+                        given.getDescription().isEmpty() ? StatusCodes.description(code) : given.getDescription())
                 .setReqId(reqId == null ? "" : reqId)
                 .build();
         Message body = message.toBuilder().setField(statusField, status).build();
@@ -50,7 +51,10 @@ public final class ApiResponses {
     /** Every Clarifai response message has a {@code status} field of type {@link Status}. */
     private static FieldDescriptor statusField(Descriptor type) {
         FieldDescriptor field = type.findFieldByName("status");
-        if (field == null || !field.getMessageType().getFullName().equals(Status.getDescriptor().getFullName())) {
+        if (field == null
+                || !field.getMessageType()
+                        .getFullName()
+                        .equals(Status.getDescriptor().getFullName())) {
             throw new IllegalArgumentException(type.getFullName() + " is not a Clarifai response");
         }
         return field;

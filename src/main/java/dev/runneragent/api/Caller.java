@@ -7,8 +7,7 @@ import java.util.Set;
  * Who is calling: the user a key belongs to and what the key may do. A personal access token acts for its user in
  * every app with every scope; an app key is limited to its {@code scopes}, {@code endpoints} and {@code apps}.
  */
-public record Caller(
-        String userId, KeyType keyType, Set<String> scopes, Set<String> endpoints, Set<String> appIds) {
+public record Caller(String userId, KeyType keyType, Set<String> scopes, Set<String> endpoints, Set<String> appIds) {
 
     /** The alias Clarifai reserves for "the authenticated user". */
     public static final String ME = "me";
@@ -56,7 +55,9 @@ public record Caller(
         user(ids, kind);
         String requested = ids.getAppId();
         if (requested.isEmpty()) {
-            return isPersonal() || appIds.isEmpty() ? DEFAULT_APP : appIds.iterator().next();
+            return isPersonal() || appIds.isEmpty()
+                    ? DEFAULT_APP
+                    : appIds.iterator().next();
         }
         if (!isPersonal() && !appIds.contains(requested)) {
             throw new ApiException.InsufficientScopesException(

@@ -41,7 +41,8 @@ public final class JsonPatcher {
             }
             StringBuilder names = new StringBuilder();
             for (Action candidate : allowed) {
-                names.append(names.length() == 0 ? "" : ", ").append(candidate.name().toLowerCase(Locale.ROOT));
+                names.append(names.length() == 0 ? "" : ", ")
+                        .append(candidate.name().toLowerCase(Locale.ROOT));
             }
             throw kind.invalid("unknown patch action '" + action + "'; use one of: " + names);
         }
@@ -88,7 +89,9 @@ public final class JsonPatcher {
             JsonElement current = target.get(name);
             if (field.isRepeated() && !field.isMapField()) {
                 target.add(name, mergeList(current, value, field));
-            } else if (value.isJsonObject() && current != null && current.isJsonObject()
+            } else if (value.isJsonObject()
+                    && current != null
+                    && current.isJsonObject()
                     && value.getAsJsonObject().size() > 0) {
                 if (isFreeForm(field)) {
                     mergeFreeForm(current.getAsJsonObject(), value.getAsJsonObject());
@@ -127,10 +130,14 @@ public final class JsonPatcher {
             if (value.isJsonNull()) {
                 continue;
             }
-            if (value.isJsonObject() && current != null && current.isJsonObject()
+            if (value.isJsonObject()
+                    && current != null
+                    && current.isJsonObject()
                     && value.getAsJsonObject().size() > 0) {
                 mergeFreeForm(current.getAsJsonObject(), value.getAsJsonObject());
-            } else if (value.isJsonArray() && current != null && current.isJsonArray()
+            } else if (value.isJsonArray()
+                    && current != null
+                    && current.isJsonArray()
                     && !value.getAsJsonArray().isEmpty()) {
                 current.getAsJsonArray().addAll(value.getAsJsonArray().deepCopy());
             } else {
@@ -205,8 +212,10 @@ public final class JsonPatcher {
     }
 
     private static boolean sameId(JsonElement a, JsonElement b) {
-        return a.isJsonObject() && b.isJsonObject()
-                && a.getAsJsonObject().has("id") && b.getAsJsonObject().has("id")
+        return a.isJsonObject()
+                && b.isJsonObject()
+                && a.getAsJsonObject().has("id")
+                && b.getAsJsonObject().has("id")
                 && a.getAsJsonObject().get("id").equals(b.getAsJsonObject().get("id"));
     }
 
@@ -218,7 +227,9 @@ public final class JsonPatcher {
     /** {@code google.protobuf.Struct} fields ({@code metadata}, {@code params}) hold free-form JSON. */
     private static boolean isFreeForm(FieldDescriptor field) {
         return field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-                && field.getMessageType().getFullName().equals(Struct.getDescriptor().getFullName());
+                && field.getMessageType()
+                        .getFullName()
+                        .equals(Struct.getDescriptor().getFullName());
     }
 
     private static boolean isEmptyObject(JsonElement value) {

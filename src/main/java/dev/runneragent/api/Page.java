@@ -17,8 +17,8 @@ public record Page(int page, int perPage) {
             throw kind.invalid("page must be 1 or more, got " + Integer.toUnsignedString(page));
         }
         if (perPage < 0 || perPage > MAX_PER_PAGE) {
-            throw kind.invalid("perPage must be between 1 and " + MAX_PER_PAGE + ", got "
-                    + Integer.toUnsignedString(perPage));
+            throw kind.invalid(
+                    "perPage must be between 1 and " + MAX_PER_PAGE + ", got " + Integer.toUnsignedString(perPage));
         }
         return new Page(page == 0 ? 1 : page, perPage == 0 ? DEFAULT_PER_PAGE : perPage);
     }

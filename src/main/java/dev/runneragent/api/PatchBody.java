@@ -26,10 +26,11 @@ public final class PatchBody {
         List<JsonObject> items = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             JsonElement item = sent != null && i < sent.size() ? sent.get(i) : null;
-            items.add(item != null && item.isJsonObject()
-                    ? item.getAsJsonObject()
-                    : JsonParser.parseString(ProtoJson.print((Message) request.getRepeatedField(field, i)))
-                            .getAsJsonObject());
+            items.add(
+                    item != null && item.isJsonObject()
+                            ? item.getAsJsonObject()
+                            : JsonParser.parseString(ProtoJson.print((Message) request.getRepeatedField(field, i)))
+                                    .getAsJsonObject());
         }
         return items;
     }

@@ -63,7 +63,8 @@ public final class ProtoJson {
             return PRINTER.print(message);
         } catch (InvalidProtocolBufferException e) {
             // Only unresolvable Any types make the printer fail; the Clarifai messages we write have none.
-            throw new IllegalStateException("cannot write " + message.getDescriptorForType().getName(), e);
+            throw new IllegalStateException(
+                    "cannot write " + message.getDescriptorForType().getName(), e);
         }
     }
 
@@ -81,7 +82,8 @@ public final class ProtoJson {
             String message = e.getCause() != null && e.getCause().getMessage() != null
                     ? e.getCause().getMessage()
                     : String.valueOf(e.getMessage());
-            throw new MalformedJsonException(GSON_ADVICE.matcher(message).replaceAll("").trim());
+            throw new MalformedJsonException(
+                    GSON_ADVICE.matcher(message).replaceAll("").trim());
         }
     }
 

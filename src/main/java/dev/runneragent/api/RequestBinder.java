@@ -42,15 +42,18 @@ public final class RequestBinder {
         }
         JsonObject parameters = new JsonObject();
         query.forEach((name, values) -> put(parameters, builder.getDescriptorForType(), name, values, true));
-        path.forEach((name, value) ->
-                put(parameters, builder.getDescriptorForType(), PATH_ALIASES.getOrDefault(name, name), List.of(value),
-                        false));
+        path.forEach((name, value) -> put(
+                parameters,
+                builder.getDescriptorForType(),
+                PATH_ALIASES.getOrDefault(name, name),
+                List.of(value),
+                false));
         if (parameters.size() > 0) {
             try {
                 ProtoJson.merge(parameters.toString(), builder);
             } catch (ProtoJson.InvalidJsonValueException e) {
-                throw kind.invalid("invalid value in the request parameters " + parameters.keySet() + ": "
-                        + e.getMessage());
+                throw kind.invalid(
+                        "invalid value in the request parameters " + parameters.keySet() + ": " + e.getMessage());
             }
         }
         return builder;

@@ -16,27 +16,55 @@ public final class StatusCodes {
     private static final Map<StatusCode, String> DESCRIPTIONS = new EnumMap<>(StatusCode.class);
 
     static {
-        http(200, StatusCode.ZERO, StatusCode.SUCCESS, StatusCode.MIXED_STATUS, StatusCode.PASSWORD_VALIDATION_SUCCESS,
+        http(
+                200,
+                StatusCode.ZERO,
+                StatusCode.SUCCESS,
+                StatusCode.MIXED_STATUS,
+                StatusCode.PASSWORD_VALIDATION_SUCCESS,
                 StatusCode.RUNNER_NEEDS_RETRY);
         http(307, StatusCode.MOVED);
-        http(400, StatusCode.CONN_BAD_REQUEST_FORMAT, StatusCode.BAD_REQUEST, StatusCode.PASSWORD_VALIDATION_FAILED,
-                StatusCode.WORKFLOW_INVALID_GRAPH, StatusCode.WORKFLOW_INVALID_RECIPE,
-                StatusCode.WORKFLOW_INVALID_TEMPLATE, StatusCode.WORKFLOW_UNSUPPORTED_FORMAT,
-                StatusCode.WORKFLOW_NO_MATCHING_INPUT, StatusCode.WORKFLOW_REQUIRE_TRAINED_MODEL,
-                StatusCode.INPUT_INVALID_URL, StatusCode.RUNNER_ITEM_CANCELLED);
-        http(401, StatusCode.CONN_KEY_INVALID, StatusCode.CONN_KEY_NOT_FOUND, StatusCode.CONN_CREDENTIALS_INVALID,
+        http(
+                400,
+                StatusCode.CONN_BAD_REQUEST_FORMAT,
+                StatusCode.BAD_REQUEST,
+                StatusCode.PASSWORD_VALIDATION_FAILED,
+                StatusCode.WORKFLOW_INVALID_GRAPH,
+                StatusCode.WORKFLOW_INVALID_RECIPE,
+                StatusCode.WORKFLOW_INVALID_TEMPLATE,
+                StatusCode.WORKFLOW_UNSUPPORTED_FORMAT,
+                StatusCode.WORKFLOW_NO_MATCHING_INPUT,
+                StatusCode.WORKFLOW_REQUIRE_TRAINED_MODEL,
+                StatusCode.INPUT_INVALID_URL,
+                StatusCode.RUNNER_ITEM_CANCELLED);
+        http(
+                401,
+                StatusCode.CONN_KEY_INVALID,
+                StatusCode.CONN_KEY_NOT_FOUND,
+                StatusCode.CONN_CREDENTIALS_INVALID,
                 StatusCode.CONN_TOKEN_INVALID);
-        http(403, StatusCode.CONN_INSUFFICIENT_SCOPES, StatusCode.CONN_AUTH_METHOD_DISABLED,
+        http(
+                403,
+                StatusCode.CONN_INSUFFICIENT_SCOPES,
+                StatusCode.CONN_AUTH_METHOD_DISABLED,
                 StatusCode.CONN_ACCOUNT_ISSUES);
         http(404, StatusCode.CONN_DOES_NOT_EXIST);
         http(405, StatusCode.CONN_METHOD_NOT_ALLOWED);
         http(409, StatusCode.DATABASE_DUPLICATE_KEY, StatusCode.WORKFLOW_DUPLICATE);
         http(413, StatusCode.RPC_MAX_MESSAGE_SIZE_EXCEEDED);
-        http(429, StatusCode.CONN_THROTTLED, StatusCode.CONN_EXCEED_HOURLY_LIMIT, StatusCode.CONN_EXCEED_MONTHLY_LIMIT,
+        http(
+                429,
+                StatusCode.CONN_THROTTLED,
+                StatusCode.CONN_EXCEED_HOURLY_LIMIT,
+                StatusCode.CONN_EXCEED_MONTHLY_LIMIT,
                 StatusCode.CONN_EXCEEDS_LIMITS);
         http(501, StatusCode.NOT_IMPLEMENTED);
-        http(503, StatusCode.RPC_REQUEST_QUEUE_FULL,
-                StatusCode.RPC_SERVER_UNAVAILABLE, StatusCode.MODEL_DEPLOYING, StatusCode.MODEL_QUEUED_FOR_DEPLOYMENT);
+        http(
+                503,
+                StatusCode.RPC_REQUEST_QUEUE_FULL,
+                StatusCode.RPC_SERVER_UNAVAILABLE,
+                StatusCode.MODEL_DEPLOYING,
+                StatusCode.MODEL_QUEUED_FOR_DEPLOYMENT);
         http(504, StatusCode.RPC_REQUEST_TIMEOUT);
 
         DESCRIPTIONS.put(StatusCode.SUCCESS, "Ok");

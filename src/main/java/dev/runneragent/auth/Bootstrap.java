@@ -69,7 +69,8 @@ public class Bootstrap {
             return Optional.of(secret);
         });
         if (generated.isPresent()) {
-            Log.infof("Generated the personal access token of user '%s': %s (written to %s; it is not shown again)",
+            Log.infof(
+                    "Generated the personal access token of user '%s': %s (written to %s; it is not shown again)",
                     user, generated.get(), keyFile.toAbsolutePath());
         } else if (configured.isPresent()) {
             deleteStaleKeyFile(keyFile);

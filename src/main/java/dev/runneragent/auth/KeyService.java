@@ -61,29 +61,32 @@ public class KeyService {
     /** The caller behind an {@code Authorization} header value, or an authentication failure. */
     public Caller authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
-            throw new ApiException.AuthenticationException(StatusCode.CONN_KEY_NOT_FOUND,
-                    "no Authorization header; send 'Authorization: Key <your key>'");
+            throw new ApiException.AuthenticationException(
+                    StatusCode.CONN_KEY_NOT_FOUND, "no Authorization header; send 'Authorization: Key <your key>'");
         }
         String[] parts = authorization.trim().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Key") || parts[1].isBlank()) {
-            throw new ApiException.AuthenticationException(StatusCode.CONN_KEY_INVALID,
-                    "the Authorization header must be 'Key <your key>'");
+            throw new ApiException.AuthenticationException(
+                    StatusCode.CONN_KEY_INVALID, "the Authorization header must be 'Key <your key>'");
         }
         StoredKey stored = store.byHash(Tokens.hash(parts[1].trim()))
-                .orElseThrow(() -> new ApiException.AuthenticationException(StatusCode.CONN_KEY_NOT_FOUND,
-                        "this key is not known to the node"));
+                .orElseThrow(() -> new ApiException.AuthenticationException(
+                        StatusCode.CONN_KEY_NOT_FOUND, "this key is not known to the node"));
         Instant expiresAt = stored.expiresAt();
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
-            throw new ApiException.AuthenticationException(StatusCode.CONN_KEY_INVALID,
-                    "this key expired at " + expiresAt);
+            throw new ApiException.AuthenticationException(
+                    StatusCode.CONN_KEY_INVALID, "this key expired at " + expiresAt);
         }
         Key key = stored.key();
         boolean personal = Caller.KeyType.PERSONAL_ACCESS_TOKEN.wireName().equals(key.getType());
         Set<String> apps = new LinkedHashSet<>();
         key.getAppsList().forEach(app -> apps.add(app.getId()));
-        return new Caller(stored.userId(),
+        return new Caller(
+                stored.userId(),
                 personal ? Caller.KeyType.PERSONAL_ACCESS_TOKEN : Caller.KeyType.API_KEY,
-                Set.copyOf(key.getScopesList()), Set.copyOf(key.getEndpointsList()), apps);
+                Set.copyOf(key.getScopesList()),
+                Set.copyOf(key.getEndpointsList()),
+                apps);
     }
 
     /** Makes a personal access token for {@code userId} inside the transaction of {@code c}. */
@@ -137,7 +140,9 @@ public class KeyService {
         request.getScopesList().forEach(s -> wantedScopes.add(knownScope(s, "scopes")));
         Instant now = clock.instant();
         List<Key> matching = store.byUser(userId).stream()
-                .filter(k -> !request.getNotExpired() || k.expiresAt() == null || k.expiresAt().isAfter(now))
+                .filter(k -> !request.getNotExpired()
+                        || k.expiresAt() == null
+                        || k.expiresAt().isAfter(now))
                 .filter(k -> k.key().getScopesList().containsAll(wantedScopes))
                 .filter(k -> k.key().getEndpointsList().containsAll(request.getEndpointsList()))
                 .map(KeyService::masked)
@@ -164,16 +169,22 @@ public class KeyService {
             for (int i = 0; i < request.getKeysCount(); i++) {
                 Key patch = request.getKeys(i);
                 StoredKey stored = find(c, userId, patch.getId());
-                if (!patch.getType().isEmpty() && !patch.getType().equals(stored.key().getType())) {
-                    throw KIND.invalid("keys[" + i + "].type cannot change from " + stored.key().getType());
+                if (!patch.getType().isEmpty()
+                        && !patch.getType().equals(stored.key().getType())) {
+                    throw KIND.invalid("keys[" + i + "].type cannot change from "
+                            + stored.key().getType());
                 }
-                Key replacement = validated(caller,
-                                patch.toBuilder().setType(stored.key().getType()).build(), "keys[" + i + "]")
+                Key replacement = validated(
+                                caller,
+                                patch.toBuilder()
+                                        .setType(stored.key().getType())
+                                        .build(),
+                                "keys[" + i + "]")
                         .toBuilder()
                         .setCreatedAt(stored.key().getCreatedAt())
                         .build();
-                StoredKey updated = new StoredKey(stored.tokenHash(), stored.handle(), userId, stored.bootstrap(),
-                        replacement);
+                StoredKey updated =
+                        new StoredKey(stored.tokenHash(), stored.handle(), userId, stored.bootstrap(), replacement);
                 store.update(c, updated);
                 answers.add(masked(updated));
             }
@@ -184,7 +195,8 @@ public class KeyService {
 
     public BaseResponse deleteKey(Caller caller, DeleteKeyRequest request) {
         String userId = caller.user(request.getUserAppId(), KIND);
-        db.inTransaction(c -> store.delete(c, find(c, userId, request.getKeyId()).handle()));
+        db.inTransaction(
+                c -> store.delete(c, find(c, userId, request.getKeyId()).handle()));
         return BaseResponse.getDefaultInstance();
     }
 
@@ -233,7 +245,11 @@ public class KeyService {
             throw KIND.invalid(where + ".apps must name exactly one app (an app key works in one app)");
         }
         App app = requested.getApps(0);
-        caller.user(com.clarifai.grpc.api.UserAppIDSet.newBuilder().setUserId(app.getUserId()).build(), KIND);
+        caller.user(
+                com.clarifai.grpc.api.UserAppIDSet.newBuilder()
+                        .setUserId(app.getUserId())
+                        .build(),
+                KIND);
         key.addApps(App.newBuilder().setId(app.getId()).setUserId(caller.userId()));
         List<String> named = new ArrayList<>();
         for (String scope : requested.getScopesList()) {
@@ -250,16 +266,17 @@ public class KeyService {
     }
 
     private String knownScope(String name, String where) {
-        return scopes.scope(name).orElseThrow(() -> KIND.invalid(where + ": unknown scope '" + name
-                + "'; ListScopes lists the valid ones"));
+        return scopes.scope(name)
+                .orElseThrow(
+                        () -> KIND.invalid(where + ": unknown scope '" + name + "'; ListScopes lists the valid ones"));
     }
 
     private static String knownEndpoint(String endpoint, String where) {
         String prefix = Rpcs.endpoint("");
         String rpc = endpoint.startsWith(prefix) ? endpoint.substring(prefix.length()) : endpoint;
         if (Rpcs.V2.findMethodByName(rpc) == null) {
-            throw KIND.invalid(where + ": unknown endpoint '" + endpoint + "'; use the form "
-                    + Rpcs.endpoint("PostWorkflows"));
+            throw KIND.invalid(
+                    where + ": unknown endpoint '" + endpoint + "'; use the form " + Rpcs.endpoint("PostWorkflows"));
         }
         return Rpcs.endpoint(rpc);
     }

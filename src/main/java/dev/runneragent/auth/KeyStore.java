@@ -36,8 +36,8 @@ public class KeyStore {
      * on one database do not both bootstrap it.
      */
     public void ensureUserLocked(Connection c, String userId, Instant now) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement insert =
+                c.prepareStatement("INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, userId);
             Sql.setTime(insert, 2, now);
             insert.executeUpdate();
@@ -84,8 +84,8 @@ public class KeyStore {
 
     /** Deletes the bootstrap keys of {@code userId} other than {@code keepHash}. */
     public void deleteOtherBootstrapKeys(Connection c, String userId, String keepHash) throws SQLException {
-        try (PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM api_keys WHERE user_id = ? AND bootstrap = TRUE AND token_hash <> ?")) {
+        try (PreparedStatement delete =
+                c.prepareStatement("DELETE FROM api_keys WHERE user_id = ? AND bootstrap = TRUE AND token_hash <> ?")) {
             delete.setString(1, userId);
             delete.setString(2, keepHash);
             delete.executeUpdate();
@@ -113,8 +113,8 @@ public class KeyStore {
     /** The keys of {@code userId}, newest first. */
     public List<StoredKey> byUser(String userId) {
         return db.read(c -> {
-            try (PreparedStatement query = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, handle")) {
+            try (PreparedStatement query = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, handle")) {
                 query.setString(1, userId);
                 try (ResultSet rows = query.executeQuery()) {
                     List<StoredKey> keys = new ArrayList<>();

@@ -19,10 +19,36 @@ public final class PasswordPolicy {
     static final int MAX_LENGTH = 128;
     private static final int RUN = 4;
     private static final List<String> KEYBOARD_ROWS = List.of("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890");
-    private static final List<String> COMMON = List.of("password", "passwort", "welcome", "letmein", "admin",
-            "qwerty", "iloveyou", "monkey", "dragon", "football", "baseball", "master", "shadow", "sunshine",
-            "princess", "login", "secret", "trustno1", "superman", "batman", "starwars", "whatever", "freedom",
-            "hello", "charlie", "clarifai", "changeme", "default", "abc123");
+    private static final List<String> COMMON = List.of(
+            "password",
+            "passwort",
+            "welcome",
+            "letmein",
+            "admin",
+            "qwerty",
+            "iloveyou",
+            "monkey",
+            "dragon",
+            "football",
+            "baseball",
+            "master",
+            "shadow",
+            "sunshine",
+            "princess",
+            "login",
+            "secret",
+            "trustno1",
+            "superman",
+            "batman",
+            "starwars",
+            "whatever",
+            "freedom",
+            "hello",
+            "charlie",
+            "clarifai",
+            "changeme",
+            "default",
+            "abc123");
 
     private PasswordPolicy() {}
 
@@ -37,22 +63,46 @@ public final class PasswordPolicy {
         PasswordViolations.Builder v = PasswordViolations.newBuilder();
         List<String> reasons = new ArrayList<>();
         int length = password.codePointCount(0, password.length());
-        flag(length < MIN_LENGTH, () -> v.setMinimumLength(true), reasons,
+        flag(
+                length < MIN_LENGTH,
+                () -> v.setMinimumLength(true),
+                reasons,
                 "it is shorter than " + MIN_LENGTH + " characters");
-        flag(length > MAX_LENGTH, () -> v.setMaximumLength(true), reasons,
+        flag(
+                length > MAX_LENGTH,
+                () -> v.setMaximumLength(true),
+                reasons,
                 "it is longer than " + MAX_LENGTH + " characters");
-        flag(password.chars().noneMatch(Character::isUpperCase), () -> v.setUpperCaseNeeded(true), reasons,
+        flag(
+                password.chars().noneMatch(Character::isUpperCase),
+                () -> v.setUpperCaseNeeded(true),
+                reasons,
                 "it has no upper-case letter");
-        flag(password.chars().noneMatch(Character::isLowerCase), () -> v.setLowerCaseNeeded(true), reasons,
+        flag(
+                password.chars().noneMatch(Character::isLowerCase),
+                () -> v.setLowerCaseNeeded(true),
+                reasons,
                 "it has no lower-case letter");
-        flag(password.chars().noneMatch(Character::isDigit), () -> v.setNumericNeeded(true), reasons,
+        flag(
+                password.chars().noneMatch(Character::isDigit),
+                () -> v.setNumericNeeded(true),
+                reasons,
                 "it has no digit");
-        flag(password.chars().allMatch(Character::isLetterOrDigit), () -> v.setNonAlphanumericNeeded(true), reasons,
+        flag(
+                password.chars().allMatch(Character::isLetterOrDigit),
+                () -> v.setNonAlphanumericNeeded(true),
+                reasons,
                 "it has no symbol");
         String lower = password.toLowerCase(Locale.ROOT);
-        flag(userId.length() >= 3 && lower.contains(userId.toLowerCase(Locale.ROOT)), () -> v.setExcludeNames(true),
-                reasons, "it contains the user id");
-        flag(hasSimplePattern(lower), () -> v.setNoSimplePasswords(true), reasons,
+        flag(
+                userId.length() >= 3 && lower.contains(userId.toLowerCase(Locale.ROOT)),
+                () -> v.setExcludeNames(true),
+                reasons,
+                "it contains the user id");
+        flag(
+                hasSimplePattern(lower),
+                () -> v.setNoSimplePasswords(true),
+                reasons,
                 "it contains a simple pattern (a run like 'aaaa' or '1234', or a keyboard row)");
         flag(hasCommonWord(lower), () -> v.setNoCommonVocabs(true), reasons, "it contains a common password");
         return new Verdict(v.build(), reasons);
@@ -94,9 +144,17 @@ public final class PasswordPolicy {
     }
 
     private static boolean hasCommonWord(String lower) {
-        String plain = lower.replace('0', 'o').replace('1', 'i').replace('3', 'e').replace('4', 'a')
-                .replace('5', 's').replace('7', 't').replace('@', 'a').replace('$', 's');
-        return COMMON.stream().anyMatch(word -> lower.contains(word) || plain.contains(word)
-                || plain.replace('i', 'l').contains(word));
+        String plain = lower.replace('0', 'o')
+                .replace('1', 'i')
+                .replace('3', 'e')
+                .replace('4', 'a')
+                .replace('5', 's')
+                .replace('7', 't')
+                .replace('@', 'a')
+                .replace('$', 's');
+        return COMMON.stream()
+                .anyMatch(word -> lower.contains(word)
+                        || plain.contains(word)
+                        || plain.replace('i', 'l').contains(word));
     }
 }

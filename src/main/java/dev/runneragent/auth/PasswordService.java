@@ -22,7 +22,9 @@ public class PasswordService {
         }
         PasswordPolicy.Verdict verdict = PasswordPolicy.check(password, userId);
         Status status = verdict.passed()
-                ? Status.newBuilder().setCode(StatusCode.PASSWORD_VALIDATION_SUCCESS).build()
+                ? Status.newBuilder()
+                        .setCode(StatusCode.PASSWORD_VALIDATION_SUCCESS)
+                        .build()
                 : Status.newBuilder()
                         .setCode(StatusCode.PASSWORD_VALIDATION_FAILED)
                         .setDetails("the password does not meet the policy: " + String.join("; ", verdict.reasons()))

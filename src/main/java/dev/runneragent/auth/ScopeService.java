@@ -34,8 +34,9 @@ public class ScopeService {
         boolean personal = switch (request.getKeyType()) {
             case "", "personal_access_token" -> true;
             case "app_specific_key", "api_key" -> false;
-            default -> throw KIND.invalid("keyType must be 'personal_access_token' or 'app_specific_key', got '"
-                    + request.getKeyType() + "'");
+            default ->
+                throw KIND.invalid("keyType must be 'personal_access_token' or 'app_specific_key', got '"
+                        + request.getKeyType() + "'");
         };
         MultiScopeDepsResponse.Builder answer = MultiScopeDepsResponse.newBuilder();
         Set<String> appKeyScopes = new LinkedHashSet<>();
@@ -49,9 +50,8 @@ public class ScopeService {
         }
         for (Map.Entry<String, Set<String>> scope : table.scopeDependencies().entrySet()) {
             if (personal || appKeyScopes.contains(scope.getKey())) {
-                answer.addScopeDeps(ScopeDeps.newBuilder()
-                        .setScope(scope.getKey())
-                        .addAllDependingScopes(scope.getValue()));
+                answer.addScopeDeps(
+                        ScopeDeps.newBuilder().setScope(scope.getKey()).addAllDependingScopes(scope.getValue()));
             }
         }
         return answer.build();

@@ -1,7 +1,7 @@
 package dev.runneragent.auth;
 
-import com.clarifai.grpc.auth.scope.Scope;
 import com.clarifai.grpc.auth.scope.S;
+import com.clarifai.grpc.auth.scope.Scope;
 import com.clarifai.grpc.auth.types.AuthType;
 import com.clarifai.grpc.auth.util.Extension;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;

@@ -23,8 +23,12 @@ public class LocalModels implements ModelLocator {
         ModelFolder.Scan scan = ModelFolder.scan(config.dir());
         this.entries = List.copyOf(scan.models());
         this.byId = entries.stream().collect(Collectors.toMap(e -> e.model().getId(), Function.identity()));
-        Log.infof("Model folder %s: %d model(s) %s, %d skipped", config.dir().toAbsolutePath(), entries.size(),
-                byId.keySet(), scan.problems().size());
+        Log.infof(
+                "Model folder %s: %d model(s) %s, %d skipped",
+                config.dir().toAbsolutePath(),
+                entries.size(),
+                byId.keySet(),
+                scan.problems().size());
     }
 
     public List<ModelFolder.Entry> entries() {

@@ -67,8 +67,8 @@ public final class ModelFolder {
             model.setId(dir.getFileName().toString());
         }
         if (!model.getId().equals(dir.getFileName().toString())) {
-            throw new IOException(DESCRIPTOR + " names model '" + model.getId() + "' but its folder is '"
-                    + dir.getFileName() + "'");
+            throw new IOException(
+                    DESCRIPTOR + " names model '" + model.getId() + "' but its folder is '" + dir.getFileName() + "'");
         }
         if (model.getModelVersion().getId().isEmpty()) {
             throw new IOException(DESCRIPTOR + " needs modelVersion.id");

@@ -35,7 +35,10 @@ public final class Sql {
     }
 
     public static Timestamp timestamp(Instant time) {
-        return Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(time.getEpochSecond())
+                .setNanos(time.getNano())
+                .build();
     }
 
     public static Instant instant(Timestamp time) {

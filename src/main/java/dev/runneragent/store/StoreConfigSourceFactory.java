@@ -23,17 +23,19 @@ public class StoreConfigSourceFactory implements ConfigSourceFactory {
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue url = context.getValue("runner.store.jdbc-url");
-        boolean postgres = url != null && url.getValue() != null && !url.getValue().isBlank();
+        boolean postgres =
+                url != null && url.getValue() != null && !url.getValue().isBlank();
         String embedded = Boolean.toString(!postgres);
         String pg = Boolean.toString(postgres);
-        return List.of(new MapBackedConfigSource(
-                "runner-store-choice",
-                Map.of(
-                        "quarkus.datasource.embedded.active", embedded,
-                        "quarkus.flyway.embedded.active", embedded,
-                        "quarkus.datasource.pg.active", pg,
-                        "quarkus.flyway.pg.active", pg),
-                ORDINAL) {});
+        return List.of(
+                new MapBackedConfigSource(
+                        "runner-store-choice",
+                        Map.of(
+                                "quarkus.datasource.embedded.active", embedded,
+                                "quarkus.flyway.embedded.active", embedded,
+                                "quarkus.datasource.pg.active", pg,
+                                "quarkus.flyway.pg.active", pg),
+                        ORDINAL) {});
     }
 
     @Override

@@ -23,7 +23,9 @@ public class UserWorkflowResource {
     @GET
     @Rpc(value = "ListWorkflows", kind = WORKFLOW)
     public Response listWorkflows() {
-        return api.<ListWorkflowsRequest>call(ListWorkflowsRequest.newBuilder(), null,
+        return api.<ListWorkflowsRequest>call(
+                ListWorkflowsRequest.newBuilder(),
+                null,
                 (caller, request) -> workflows.listWorkflows(caller, request, true));
     }
 }

@@ -61,13 +61,20 @@ public class VersionService {
     public MultiWorkflowVersionResponse listVersions(Caller caller, ListWorkflowVersionsRequest request) {
         Page page = Page.of(request.getPage(), request.getPerPage(), KIND);
         Stored stored = workflows.find(caller, request.getUserAppId(), request.getWorkflowId());
-        return MultiWorkflowVersionResponse.newBuilder().addAllWorkflowVersions(store.versions(stored, page)).build();
+        return MultiWorkflowVersionResponse.newBuilder()
+                .addAllWorkflowVersions(store.versions(stored, page))
+                .build();
     }
 
     public SingleWorkflowVersionResponse getVersion(Caller caller, GetWorkflowVersionRequest request) {
-        WorkflowVersion version = inWorkflow(caller, request.getUserAppId(), request.getWorkflowId(),
+        WorkflowVersion version = inWorkflow(
+                caller,
+                request.getUserAppId(),
+                request.getWorkflowId(),
                 (c, stored) -> version(c, stored, request.getWorkflowVersionId()));
-        return SingleWorkflowVersionResponse.newBuilder().setWorkflowVersion(version).build();
+        return SingleWorkflowVersionResponse.newBuilder()
+                .setWorkflowVersion(version)
+                .build();
     }
 
     public MultiWorkflowVersionResponse patchVersions(
@@ -77,11 +84,12 @@ public class VersionService {
             throw KIND.invalid("workflowVersions must hold at least one version");
         }
         List<JsonObject> patches = PatchBody.items(body, request, "workflow_versions");
-        List<WorkflowVersion> patched = inWorkflow(caller, request.getUserAppId(), request.getWorkflowId(),
-                (c, stored) -> {
+        List<WorkflowVersion> patched =
+                inWorkflow(caller, request.getUserAppId(), request.getWorkflowId(), (c, stored) -> {
                     List<WorkflowVersion> answers = new ArrayList<>();
                     for (int i = 0; i < patches.size(); i++) {
-                        WorkflowVersion current = version(c, stored, request.getWorkflowVersions(i).getId());
+                        WorkflowVersion current = version(
+                                c, stored, request.getWorkflowVersions(i).getId());
                         WorkflowVersion result = applyPatch(action, current, patches.get(i), i);
                         store.updateVersion(c, stored.pk(), result);
                         answers.add(result);
@@ -89,7 +97,9 @@ public class VersionService {
                     refreshLatest(c, stored);
                     return answers;
                 });
-        return MultiWorkflowVersionResponse.newBuilder().addAllWorkflowVersions(patched).build();
+        return MultiWorkflowVersionResponse.newBuilder()
+                .addAllWorkflowVersions(patched)
+                .build();
     }
 
     public BaseResponse deleteVersions(Caller caller, DeleteWorkflowVersionsRequest request) {
@@ -112,21 +122,23 @@ public class VersionService {
     }
 
     public BaseResponse publish(Caller caller, PostWorkflowVersionsPublishRequest request) {
-        List<String> ids = request.getPublicationsList().stream().map(WorkflowVersionPublishRequest::getVersionId)
+        List<String> ids = request.getPublicationsList().stream()
+                .map(WorkflowVersionPublishRequest::getVersionId)
                 .toList();
         setVisibility(caller, request.getUserAppId(), request.getWorkflowId(), ids, Visibility.Gettable.PUBLIC);
         return BaseResponse.getDefaultInstance();
     }
 
     public BaseResponse unpublish(Caller caller, PostWorkflowVersionsUnPublishRequest request) {
-        List<String> ids = request.getPublicationsList().stream().map(WorkflowVersionUnPublishRequest::getVersionId)
+        List<String> ids = request.getPublicationsList().stream()
+                .map(WorkflowVersionUnPublishRequest::getVersionId)
                 .toList();
         setVisibility(caller, request.getUserAppId(), request.getWorkflowId(), ids, Visibility.Gettable.PRIVATE);
         return BaseResponse.getDefaultInstance();
     }
 
-    private void setVisibility(Caller caller, UserAppIDSet ids, String workflowId, List<String> versionIds,
-            Visibility.Gettable gettable) {
+    private void setVisibility(
+            Caller caller, UserAppIDSet ids, String workflowId, List<String> versionIds, Visibility.Gettable gettable) {
         if (versionIds.isEmpty()) {
             throw KIND.invalid("publications must name at least one version (versionId)");
         }
@@ -178,10 +190,14 @@ public class VersionService {
 
     /** Copies the stored latest version (visibility, description...) back into the workflow row. */
     private void refreshLatest(Connection c, Stored stored) throws SQLException {
-        WorkflowVersion latest = version(c, stored, stored.workflow().getVersion().getId());
-        store.update(c, stored.pk(), stored.workflow().toBuilder()
-                .setVersion(latest.toBuilder().clearNodes())
-                .build());
+        WorkflowVersion latest =
+                version(c, stored, stored.workflow().getVersion().getId());
+        store.update(
+                c,
+                stored.pk(),
+                stored.workflow().toBuilder()
+                        .setVersion(latest.toBuilder().clearNodes())
+                        .build());
     }
 
     private WorkflowVersion version(Connection c, Stored stored, String versionId) throws SQLException {
@@ -189,8 +205,8 @@ public class VersionService {
             throw KIND.invalid("a workflow version id is required");
         }
         return store.findVersion(c, stored.workflow(), stored.pk(), versionId)
-                .orElseThrow(() -> KIND.notFound("workflow '" + stored.workflow().getId() + "' has no version '"
-                        + versionId + "'"));
+                .orElseThrow(() -> KIND.notFound(
+                        "workflow '" + stored.workflow().getId() + "' has no version '" + versionId + "'"));
     }
 
     private <T> T inWorkflow(Caller caller, UserAppIDSet ids, String workflowId, InWorkflow<T> work) {

@@ -73,7 +73,10 @@ public final class WorkflowGraph {
      */
     private static String cycle(Map<String, WorkflowNode> byId, Map<String, Integer> pendingInputs) {
         List<String> path = new ArrayList<>();
-        String at = byId.keySet().stream().filter(id -> pendingInputs.get(id) > 0).findFirst().orElseThrow();
+        String at = byId.keySet().stream()
+                .filter(id -> pendingInputs.get(id) > 0)
+                .findFirst()
+                .orElseThrow();
         while (!path.contains(at)) {
             path.add(at);
             at = byId.get(at).getNodeInputsList().stream()

@@ -54,7 +54,9 @@ public abstract class WorkflowRoutes {
     @GET
     @Rpc(value = "ListWorkflows", kind = WORKFLOW)
     public Response listWorkflows() {
-        return api.<ListWorkflowsRequest>call(ListWorkflowsRequest.newBuilder(), null,
+        return api.<ListWorkflowsRequest>call(
+                ListWorkflowsRequest.newBuilder(),
+                null,
                 (caller, request) -> workflows.listWorkflows(caller, request, false));
     }
 

@@ -16,7 +16,6 @@ import com.clarifai.grpc.api.status.StatusCode;
 import com.google.gson.JsonObject;
 import dev.runneragent.api.ApiException;
 import dev.runneragent.api.Caller;
-import dev.runneragent.api.JsonPatcher;
 import dev.runneragent.api.JsonPatcher.Action;
 import dev.runneragent.api.Page;
 import dev.runneragent.api.PatchBody;
@@ -70,15 +69,24 @@ public class WorkflowService {
 
     public MultiWorkflowResponse listWorkflows(Caller caller, ListWorkflowsRequest request, boolean allApps) {
         String userId = caller.user(request.getUserAppId(), KIND);
-        String appId = allApps && caller.isPersonal() && request.getUserAppId().getAppId().isEmpty()
+        String appId = allApps
+                        && caller.isPersonal()
+                        && request.getUserAppId().getAppId().isEmpty()
                 ? null
                 : caller.app(request.getUserAppId(), KIND);
-        List<String> terms = Stream.of(request.getSearch(), request.getQuery(), request.getSearchTerm(),
-                        request.getId())
+        List<String> terms = Stream.of(
+                        request.getSearch(), request.getQuery(), request.getSearchTerm(), request.getId())
                 .filter(term -> !term.isBlank())
                 .toList();
-        WorkflowStore.Filter filter = new WorkflowStore.Filter(userId, appId, request.getStarredOnly(),
-                request.getFeaturedOnly(), request.getBookmark(), terms, sort(request), request.getSortAscending(),
+        WorkflowStore.Filter filter = new WorkflowStore.Filter(
+                userId,
+                appId,
+                request.getStarredOnly(),
+                request.getFeaturedOnly(),
+                request.getBookmark(),
+                terms,
+                sort(request),
+                request.getSortAscending(),
                 Page.of(request.getPage(), request.getPerPage(), KIND));
         List<Workflow> found = store.list(filter).stream()
                 .map(stored -> Workflows.withAdditionalFields(stored.workflow(), request.getAdditionalFieldsList()))
@@ -97,7 +105,8 @@ public class WorkflowService {
         String userId = caller.user(request.getUserAppId(), KIND);
         String appId = caller.app(request.getUserAppId(), KIND);
         db.inTransaction(c -> {
-            store.delete(c, workflows.find(c, userId, appId, request.getWorkflowId()).pk());
+            store.delete(
+                    c, workflows.find(c, userId, appId, request.getWorkflowId()).pk());
             return null;
         });
         return BaseResponse.getDefaultInstance();
@@ -170,13 +179,17 @@ public class WorkflowService {
             });
             return MultiWorkflowResponse.newBuilder().addAllWorkflows(renamed).build();
         } catch (StoreException.DuplicateKeyException e) {
-            throw duplicate(request.getIdsList().stream().map(IdUpdateSource::getNewId).toList().toString());
+            throw duplicate(request.getIdsList().stream()
+                    .map(IdUpdateSource::getNewId)
+                    .toList()
+                    .toString());
         }
     }
 
     private Workflow rename(Connection c, String userId, String appId, IdUpdateSource ids) throws SQLException {
         Stored stored = workflows.find(c, userId, appId, ids.getId());
-        if (!ids.getNewId().equals(ids.getId()) && store.find(c, userId, appId, ids.getNewId()).isPresent()) {
+        if (!ids.getNewId().equals(ids.getId())
+                && store.find(c, userId, appId, ids.getNewId()).isPresent()) {
             throw duplicate(ids.getNewId());
         }
         Workflow renamed = stored.workflow().toBuilder().setId(ids.getNewId()).build();
@@ -189,7 +202,8 @@ public class WorkflowService {
         try {
             db.inTransaction(c -> {
                 for (Workflow workflow : created) {
-                    if (store.find(c, workflow.getUserId(), workflow.getAppId(), workflow.getId()).isPresent()) {
+                    if (store.find(c, workflow.getUserId(), workflow.getAppId(), workflow.getId())
+                            .isPresent()) {
                         throw duplicate(workflow.getId());
                     }
                     long pk = store.insert(c, workflow);
@@ -206,18 +220,16 @@ public class WorkflowService {
     private static WorkflowStore.Sort sort(ListWorkflowsRequest request) {
         return switch (request.getSortByCase()) {
             case SORT_BY_ID -> request.getSortById() ? WorkflowStore.Sort.ID : WorkflowStore.Sort.MODIFIED_AT;
-            case SORT_BY_CREATED_AT -> request.getSortByCreatedAt()
-                    ? WorkflowStore.Sort.CREATED_AT
-                    : WorkflowStore.Sort.MODIFIED_AT;
-            case SORT_BY_STAR_COUNT -> request.getSortByStarCount()
-                    ? WorkflowStore.Sort.STAR_COUNT
-                    : WorkflowStore.Sort.MODIFIED_AT;
+            case SORT_BY_CREATED_AT ->
+                request.getSortByCreatedAt() ? WorkflowStore.Sort.CREATED_AT : WorkflowStore.Sort.MODIFIED_AT;
+            case SORT_BY_STAR_COUNT ->
+                request.getSortByStarCount() ? WorkflowStore.Sort.STAR_COUNT : WorkflowStore.Sort.MODIFIED_AT;
             default -> WorkflowStore.Sort.MODIFIED_AT;
         };
     }
 
     private static ApiException duplicate(String id) {
-        return new ApiException.DuplicateResourceException(StatusCode.WORKFLOW_DUPLICATE,
-                "a workflow with id " + id + " already exists in this app");
+        return new ApiException.DuplicateResourceException(
+                StatusCode.WORKFLOW_DUPLICATE, "a workflow with id " + id + " already exists in this app");
     }
 }

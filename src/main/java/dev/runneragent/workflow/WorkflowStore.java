@@ -42,8 +42,16 @@ public class WorkflowStore {
     }
 
     /** The filters of ListWorkflows; a null {@code appId} means every app of the user. */
-    public record Filter(String userId, String appId, boolean starredOnly, boolean featuredOnly, boolean bookmark,
-            List<String> searchTerms, Sort sort, boolean ascending, Page page) {}
+    public record Filter(
+            String userId,
+            String appId,
+            boolean starredOnly,
+            boolean featuredOnly,
+            boolean bookmark,
+            List<String> searchTerms,
+            Sort sort,
+            boolean ascending,
+            Page page) {}
 
     private static final String COLUMNS = "pk, user_id, app_id, id, message";
 
@@ -142,7 +150,11 @@ public class WorkflowStore {
             args.add(Sql.likeContains(term.toLowerCase(Locale.ROOT)));
         }
         String direction = filter.ascending() ? " ASC" : " DESC";
-        sql.append(" ORDER BY ").append(filter.sort().column).append(direction).append(", id").append(direction)
+        sql.append(" ORDER BY ")
+                .append(filter.sort().column)
+                .append(direction)
+                .append(", id")
+                .append(direction)
                 .append(" LIMIT ? OFFSET ?");
         args.add(filter.page().perPage());
         args.add(filter.page().offset());
@@ -157,8 +169,8 @@ public class WorkflowStore {
     }
 
     public void insertVersion(Connection c, long workflowPk, WorkflowVersion version) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO workflow_versions (workflow_pk, id, created_at, modified_at, message)"
+        try (PreparedStatement insert =
+                c.prepareStatement("INSERT INTO workflow_versions (workflow_pk, id, created_at, modified_at, message)"
                         + " VALUES (?, ?, ?, ?, ?)")) {
             insert.setLong(1, workflowPk);
             insert.setString(2, version.getId());
@@ -191,8 +203,8 @@ public class WorkflowStore {
 
     public Optional<WorkflowVersion> findVersion(Connection c, Workflow owner, long workflowPk, String versionId)
             throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(
-                "SELECT message FROM workflow_versions WHERE workflow_pk = ? AND id = ?")) {
+        try (PreparedStatement query =
+                c.prepareStatement("SELECT message FROM workflow_versions WHERE workflow_pk = ? AND id = ?")) {
             query.setLong(1, workflowPk);
             query.setString(2, versionId);
             try (ResultSet rows = query.executeQuery()) {
@@ -225,15 +237,27 @@ public class WorkflowStore {
         statement.setString(first + 1, workflow.getVersion().getId());
         statement.setBoolean(first + 2, workflow.getIsStarred());
         statement.setInt(first + 3, workflow.getStarCount());
-        statement.setBoolean(first + 4, workflow.getVersion().getVisibility().getGettable() == Visibility.Gettable.PUBLIC);
+        statement.setBoolean(
+                first + 4, workflow.getVersion().getVisibility().getGettable() == Visibility.Gettable.PUBLIC);
         statement.setBoolean(first + 5, workflow.hasBookmarkOrigin());
         statement.setString(first + 6, searchText(workflow));
-        statement.setBytes(first + 7, workflow.toBuilder().clearId().clearAppId().clearUserId().build().toByteArray());
+        statement.setBytes(
+                first + 7,
+                workflow.toBuilder()
+                        .clearId()
+                        .clearAppId()
+                        .clearUserId()
+                        .build()
+                        .toByteArray());
     }
 
     /** What {@code search} matches: id, description, notes and use cases, lower-cased. */
     private static String searchText(Workflow workflow) {
-        String text = String.join("\n", workflow.getId(), workflow.getDescription(), workflow.getNotes(),
+        String text = String.join(
+                "\n",
+                workflow.getId(),
+                workflow.getDescription(),
+                workflow.getNotes(),
                 String.join("\n", workflow.getUseCasesList()));
         text = text.toLowerCase(Locale.ROOT);
         return text.length() > 8192 ? text.substring(0, 8192) : text;
@@ -258,7 +282,10 @@ public class WorkflowStore {
                 .setId(id)
                 .setAppId(appId)
                 .setUserId(userId)
-                .setVersion(stored.getVersion().toBuilder().setWorkflowId(id).setAppId(appId).setUserId(userId))
+                .setVersion(stored.getVersion().toBuilder()
+                        .setWorkflowId(id)
+                        .setAppId(appId)
+                        .setUserId(userId))
                 .build();
         return new Stored(rows.getLong("pk"), workflow);
     }

@@ -60,12 +60,14 @@ public class WorkflowValidator {
             String version = served.get(0).getModelVersion().getId();
             return node.toBuilder()
                     .setModel(node.getModel().toBuilder()
-                            .setModelVersion(node.getModel().getModelVersion().toBuilder().setId(version)))
+                            .setModelVersion(node.getModel().getModelVersion().toBuilder()
+                                    .setId(version)))
                     .build();
         }
         if (served.stream().noneMatch(m -> m.getModelVersion().getId().equals(wanted))) {
             throw WorkflowGraph.invalidArgument("node '" + node.getId() + "': model '" + modelId + "' has no version '"
-                    + wanted + "' here; served: " + served.stream().map(m -> m.getModelVersion().getId()).toList());
+                    + wanted + "' here; served: "
+                    + served.stream().map(m -> m.getModelVersion().getId()).toList());
         }
         return node;
     }

@@ -79,8 +79,8 @@ class Workflows {
     Workflow patch(Connection c, Stored stored, Action action, JsonObject patch) throws SQLException {
         JsonObject editable = withoutServerOwned(patch);
         if (action == Action.REMOVE && editable.has("image") && editable.size() > 1) {
-            throw KIND.invalid("action 'remove' clears the image of workflow '" + stored.workflow().getId()
-                    + "' only in a request that patches nothing else");
+            throw KIND.invalid("action 'remove' clears the image of workflow '"
+                    + stored.workflow().getId() + "' only in a request that patches nothing else");
         }
         Workflow current = stored.workflow();
         Workflow patched = JsonPatcher.apply(action, editableCopy(current), editable, KIND);

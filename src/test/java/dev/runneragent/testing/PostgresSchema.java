@@ -12,8 +12,8 @@ import java.util.UUID;
 public class PostgresSchema implements QuarkusTestResourceLifecycleManager {
 
     /** The machine's PostgreSQL; CI has the same one. Override with the environment variable RUNNER_TEST_PG_URL. */
-    public static final String SERVER = System.getenv().getOrDefault("RUNNER_TEST_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    public static final String SERVER =
+            System.getenv().getOrDefault("RUNNER_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private String schema;
 
@@ -30,11 +30,12 @@ public class PostgresSchema implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(SERVER); Statement statement = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(SERVER);
+                Statement statement = c.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + SERVER + " is needed for this test: " + e.getMessage(),
-                    e);
+            throw new IllegalStateException(
+                    "PostgreSQL at " + SERVER + " is needed for this test: " + e.getMessage(), e);
         }
     }
 }
