@@ -77,36 +77,47 @@ public class VersionService {
                 .build();
     }
 
+    /** The version a run uses: {@code versionId}, or the latest when it is empty. Missing ones answer 404. */
+    public WorkflowVersion requireVersion(Caller caller, UserAppIDSet ids, String workflowId, String versionId) {
+        return inWorkflow(
+                caller,
+                ids,
+                workflowId,
+                (c, stored) -> version(
+                        c,
+                        stored,
+                        versionId.isEmpty() ? stored.workflow().getVersion().getId() : versionId));
+    }
+
     public MultiWorkflowVersionResponse patchVersions(
             Caller caller, PatchWorkflowVersionsRequest request, String body) {
-        Action action = Action.parse(request.getAction(), KIND, Action.MERGE, Action.OVERWRITE, Action.REMOVE);
-        if (request.getWorkflowVersionsCount() == 0) {
-            throw KIND.invalid("workflowVersions must hold at least one version");
-        }
-        List<JsonObject> patches = PatchBody.items(body, request, "workflow_versions");
-        List<WorkflowVersion> patched =
-                inWorkflow(caller, request.getUserAppId(), request.getWorkflowId(), (c, stored) -> {
-                    List<WorkflowVersion> answers = new ArrayList<>();
-                    for (int i = 0; i < patches.size(); i++) {
-                        WorkflowVersion current = version(
-                                c, stored, request.getWorkflowVersions(i).getId());
-                        WorkflowVersion result = applyPatch(action, current, patches.get(i), i);
-                        store.updateVersion(c, stored.pk(), result);
-                        answers.add(result);
-                    }
-                    refreshLatest(c, stored);
-                    return answers;
-                });
+        List<WorkflowVersion> patched = inWorkflow(caller, request.getUserAppId(), request.getWorkflowId(), (c, w) -> {
+            Action action = Action.parse(request.getAction(), KIND, Action.MERGE, Action.OVERWRITE, Action.REMOVE);
+            if (request.getWorkflowVersionsCount() == 0) {
+                throw KIND.invalid("workflowVersions must hold at least one version");
+            }
+            List<JsonObject> patches = PatchBody.items(body, request, "workflow_versions");
+            List<WorkflowVersion> answers = new ArrayList<>();
+            for (int i = 0; i < patches.size(); i++) {
+                WorkflowVersion current =
+                        version(c, w, request.getWorkflowVersions(i).getId());
+                WorkflowVersion result = applyPatch(action, current, patches.get(i), i);
+                store.updateVersion(c, w.pk(), result);
+                answers.add(result);
+            }
+            refreshLatest(c, w);
+            return answers;
+        });
         return MultiWorkflowVersionResponse.newBuilder()
                 .addAllWorkflowVersions(patched)
                 .build();
     }
 
     public BaseResponse deleteVersions(Caller caller, DeleteWorkflowVersionsRequest request) {
-        if (request.getWorkflowVersionIdsCount() == 0) {
-            throw KIND.invalid("workflowVersionIds must name at least one version");
-        }
         inWorkflow(caller, request.getUserAppId(), request.getWorkflowId(), (c, stored) -> {
+            if (request.getWorkflowVersionIdsCount() == 0) {
+                throw KIND.invalid("workflowVersionIds must name at least one version");
+            }
             for (String versionId : new LinkedHashSet<>(request.getWorkflowVersionIdsList())) {
                 version(c, stored, versionId);
                 if (versionId.equals(stored.workflow().getVersion().getId())) {
@@ -139,10 +150,10 @@ public class VersionService {
 
     private void setVisibility(
             Caller caller, UserAppIDSet ids, String workflowId, List<String> versionIds, Visibility.Gettable gettable) {
-        if (versionIds.isEmpty()) {
-            throw KIND.invalid("publications must name at least one version (versionId)");
-        }
         inWorkflow(caller, ids, workflowId, (c, stored) -> {
+            if (versionIds.isEmpty()) {
+                throw KIND.invalid("publications must name at least one version (versionId)");
+            }
             for (String versionId : versionIds) {
                 WorkflowVersion version = version(c, stored, versionId).toBuilder()
                         .setVisibility(Visibility.newBuilder().setGettable(gettable))

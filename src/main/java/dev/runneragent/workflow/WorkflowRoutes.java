@@ -132,9 +132,13 @@ public abstract class WorkflowRoutes {
     @Path("/{workflowId}/results")
     @Rpc(value = "PostWorkflowResults", kind = WORKFLOW)
     public Response results(byte[] body) {
-        return api.call(PostWorkflowResultsRequest.newBuilder(), body, (caller, request) -> {
-            throw new ApiException.NotImplementedException("running workflows is not available on this node yet");
-        });
+        return api.<PostWorkflowResultsRequest>call(
+                PostWorkflowResultsRequest.newBuilder(), body, (caller, request) -> {
+                    versions.requireVersion(
+                            caller, request.getUserAppId(), request.getWorkflowId(), request.getVersionId());
+                    throw new ApiException.NotImplementedException(
+                            "running workflows is not available on this node yet");
+                });
     }
 
     @POST
@@ -148,9 +152,13 @@ public abstract class WorkflowRoutes {
     @Path("/{workflowId}/results/similarity")
     @Rpc(value = "PostWorkflowResultsSimilarity", kind = WORKFLOW)
     public Response similarity(byte[] body) {
-        return api.call(PostWorkflowResultsSimilarityRequest.newBuilder(), body, (caller, request) -> {
-            throw new ApiException.NotImplementedException("workflow similarity is not available on this node yet");
-        });
+        return api.<PostWorkflowResultsSimilarityRequest>call(
+                PostWorkflowResultsSimilarityRequest.newBuilder(), body, (caller, request) -> {
+                    versions.requireVersion(
+                            caller, request.getUserAppId(), request.getWorkflowId(), request.getVersionId());
+                    throw new ApiException.NotImplementedException(
+                            "workflow similarity is not available on this node yet");
+                });
     }
 
     @POST

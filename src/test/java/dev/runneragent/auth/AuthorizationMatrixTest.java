@@ -1,0 +1,197 @@
+package dev.runneragent.auth;
+
+import static dev.runneragent.testing.Api.asAdmin;
+import static dev.runneragent.testing.Api.withKey;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.clarifai.grpc.api.Key;
+import dev.runneragent.store.Db;
+import dev.runneragent.store.Sql;
+import dev.runneragent.testing.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every endpoint of the node's OpenAPI document refuses a missing key, an unknown key and an expired key (401), a
+ * key without the endpoint's scope (403), and another user's resource (404). Health and metrics need no key.
+ */
+@QuarkusTest
+class AuthorizationMatrixTest {
+
+    private static final String WORKFLOW = "matrix-workflow";
+    private static final String BOB = "matrix-bob";
+
+    @Inject
+    KeyStore store;
+
+    @Inject
+    Db db;
+
+    private static String version;
+    private static String adminKeyHandle;
+    private static String expiredKey;
+    private static String narrowAppKey;
+    private static String bobKey;
+
+    /** One endpoint: an HTTP method and a path template of the OpenAPI document. */
+    record Endpoint(String method, String template) {
+        @Override
+        public String toString() {
+            return method.toUpperCase() + " " + template;
+        }
+    }
+
+    @BeforeEach
+    void prepareOnce() {
+        if (version != null) {
+            return;
+        }
+        version = asAdmin()
+                .body("{\"workflows\":[{\"id\":\"" + WORKFLOW + "\",\"nodes\":[{\"id\":\"n\","
+                        + "\"model\":{\"id\":\"colour-classifier\"}}]}]}")
+                .post("/v2/workflows")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("workflows[0].version.id");
+        adminKeyHandle = asAdmin().get("/v2/users/me/keys").then().extract().path("keys[0].id");
+        narrowAppKey = asAdmin()
+                .body("{\"keys\":[{\"scopes\":[\"Inputs:Get\"],\"apps\":[{\"id\":\"main\"}]}]}")
+                .post("/v2/users/me/keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("keys[0].id");
+        expiredKey = insertExpiredKey();
+        bobKey = Users.tokenFor(BOB);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEndpointRefusesAMissingKey() {
+        return each(e -> call(given(), e, "me")
+                .then()
+                .statusCode(401)
+                .body("status.code", equalTo("CONN_KEY_NOT_FOUND"))
+                .body("status.reqId", not(emptyString())));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEndpointRefusesAnUnknownKey() {
+        return each(e -> call(withKey("0123456789abcdef0123456789abcdef"), e, "me")
+                .then()
+                .statusCode(401)
+                .body("status.code", equalTo("CONN_KEY_NOT_FOUND")));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEndpointRefusesAnExpiredKey() {
+        return each(e -> call(withKey(expiredKey), e, "me")
+                .then()
+                .statusCode(401)
+                .body("status.code", equalTo("CONN_KEY_INVALID")));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEndpointRefusesAKeyWithoutItsScope() {
+        return each(e -> call(withKey(narrowAppKey), e, "me")
+                .then()
+                .statusCode(403)
+                .body("status.code", equalTo("CONN_INSUFFICIENT_SCOPES")));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEndpointHidesAnotherUsersResources() {
+        return endpoints().stream()
+                .filter(e -> e.template().contains("{"))
+                .map(e -> DynamicTest.dynamicTest(e.toString(), () -> {
+                    String path = e.template().contains("{userId}") ? "admin" : "me";
+                    call(withKey(bobKey), e, path)
+                            .then()
+                            .statusCode(404)
+                            .body("status.code", org.hamcrest.Matchers.endsWith("DOES_NOT_EXIST"));
+                }));
+    }
+
+    @Test
+    void healthAndMetricsNeedNoKey() {
+        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
+            given().get(path).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void theMatrixCoversTheWholeApi() {
+        List<Endpoint> endpoints = endpoints();
+        assertTrue(endpoints.size() >= 40, "endpoints in the OpenAPI document: " + endpoints);
+        assertTrue(endpoints.contains(new Endpoint("patch", "/v2/users/{userId}/apps/{appId}/workflows/ids")));
+    }
+
+    private Stream<DynamicTest> each(java.util.function.Consumer<Endpoint> check) {
+        return endpoints().stream().map(e -> DynamicTest.dynamicTest(e.toString(), () -> check.accept(e)));
+    }
+
+    private static io.restassured.response.Response call(RequestSpecification request, Endpoint e, String user) {
+        String path = e.template()
+                .replace("{userId}", user)
+                .replace("{appId}", "main")
+                .replace("{workflowId}", WORKFLOW)
+                .replace("{versionId}", version)
+                .replace("{workflowVersionId}", version)
+                .replace("{keyId}", adminKeyHandle)
+                .replaceAll("\\{[A-Za-z]+}", "matrix-id");
+        RequestSpecification spec = request.contentType(ContentType.JSON);
+        if (!e.method().equals("get")) {
+            spec = spec.body("{}");
+        }
+        return spec.request(e.method(), path);
+    }
+
+    /** The API's endpoints as the node's own OpenAPI document lists them. */
+    @SuppressWarnings("unchecked")
+    private static List<Endpoint> endpoints() {
+        JsonPath openapi = given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        Map<String, Map<String, Object>> paths = openapi.getMap("paths");
+        List<Endpoint> endpoints = new ArrayList<>();
+        paths.forEach((template, operations) -> operations.keySet().stream()
+                .filter(m -> List.of("get", "post", "patch", "delete", "put").contains(m))
+                .forEach(m -> endpoints.add(new Endpoint(m, template))));
+        return endpoints;
+    }
+
+    private String insertExpiredKey() {
+        String secret = Tokens.newSecret();
+        String hash = Tokens.hash(secret);
+        Key key = Key.newBuilder()
+                .setType("personal_access_token")
+                .addScopes("All")
+                .setCreatedAt(Sql.timestamp(Instant.parse("2020-01-01T00:00:00Z")))
+                .setExpiresAt(Sql.timestamp(Instant.parse("2020-06-01T00:00:00Z")))
+                .build();
+        db.inTransaction(c -> {
+            store.insert(c, new KeyStore.StoredKey(hash, Tokens.handleOfHash(hash), "admin", false, key));
+            return null;
+        });
+        return secret;
+    }
+}
