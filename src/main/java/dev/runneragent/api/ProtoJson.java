@@ -5,7 +5,6 @@ import com.clarifai.grpc.api.Service;
 import com.clarifai.grpc.api.status.StatusOuterClass;
 import com.clarifai.grpc.api.utils.Extensions;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
@@ -46,13 +45,10 @@ public final class ProtoJson {
      * @throws InvalidJsonValueException when it is JSON but a value does not fit its field (type, range, enum)
      */
     public static void merge(String json, Message.Builder builder) {
+        checkSyntax(json);
         try {
             PARSER.merge(json, builder);
         } catch (InvalidProtocolBufferException e) {
-            String syntaxError = syntaxError(json);
-            if (syntaxError != null) {
-                throw new MalformedJsonException(syntaxError);
-            }
             throw new InvalidJsonValueException(e.getMessage());
         }
     }
@@ -70,30 +66,26 @@ public final class ProtoJson {
 
     /** Parses JSON text into a tree, reporting a syntax error as {@link MalformedJsonException}. */
     public static JsonElement tree(String json) {
+        checkSyntax(json);
+        return JsonParser.parseString(json);
+    }
+
+    /**
+     * Checks that {@code json} is one strict JSON value (RFC 8259), in one streaming pass that builds nothing.
+     * protobuf's parser is lenient (it takes {@code {"id": }}), so every read passes here first.
+     */
+    private static void checkSyntax(String json) {
+        JsonReader reader = new JsonReader(new StringReader(json));
+        reader.setStrictness(Strictness.STRICT);
         try {
-            JsonReader reader = new JsonReader(new StringReader(json));
-            reader.setStrictness(Strictness.LEGACY_STRICT);
-            JsonElement tree = JsonParser.parseReader(reader);
+            reader.skipValue();
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new MalformedJsonException("unexpected content after the JSON value at " + reader.getPath());
             }
-            return tree;
-        } catch (JsonParseException | IOException e) {
-            String message = e.getCause() != null && e.getCause().getMessage() != null
-                    ? e.getCause().getMessage()
-                    : String.valueOf(e.getMessage());
+        } catch (IOException | IllegalStateException e) {
+            String message = String.valueOf(e.getMessage());
             throw new MalformedJsonException(
                     GSON_ADVICE.matcher(message).replaceAll("").trim());
-        }
-    }
-
-    /** Returns a description of the first syntax error in {@code json} with its position, or null if it parses. */
-    private static String syntaxError(String json) {
-        try {
-            tree(json);
-            return null;
-        } catch (MalformedJsonException e) {
-            return e.getMessage();
         }
     }
 

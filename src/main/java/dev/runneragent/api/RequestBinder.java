@@ -40,27 +40,42 @@ public final class RequestBinder {
                 throw kind.invalid("invalid value in the request body: " + e.getMessage());
             }
         }
-        JsonObject parameters = new JsonObject();
-        query.forEach((name, values) -> put(parameters, builder.getDescriptorForType(), name, values, true));
-        path.forEach((name, value) -> put(
-                parameters,
-                builder.getDescriptorForType(),
-                PATH_ALIASES.getOrDefault(name, name),
-                List.of(value),
-                false));
-        if (parameters.size() > 0) {
+        if (!query.isEmpty()) {
+            JsonObject parameters = new JsonObject();
+            query.forEach((name, values) -> put(parameters, builder.getDescriptorForType(), name, values));
+            Message.Builder fromQuery = builder.getDefaultInstanceForType().newBuilderForType();
             try {
-                ProtoJson.merge(parameters.toString(), builder);
+                ProtoJson.merge(parameters.toString(), fromQuery);
             } catch (ProtoJson.InvalidJsonValueException e) {
                 throw kind.invalid(
-                        "invalid value in the request parameters " + parameters.keySet() + ": " + e.getMessage());
+                        "invalid value in the query parameters " + parameters.keySet() + ": " + e.getMessage());
             }
+            builder.mergeFrom(fromQuery.build());
         }
+        path.forEach((name, value) -> setPath(builder, PATH_ALIASES.getOrDefault(name, name), value));
         return builder;
     }
 
+    /** Sets the string field at the dotted {@code name} to {@code value}, replacing what the body or query set. */
+    private static void setPath(Message.Builder builder, String name, String value) {
+        String[] segments = name.split("\\.");
+        Message.Builder target = builder;
+        for (int i = 0; i < segments.length; i++) {
+            FieldDescriptor field = field(target.getDescriptorForType(), segments[i]);
+            if (field == null) {
+                throw new IllegalStateException("path parameter " + name + " names no field of "
+                        + builder.getDescriptorForType().getName());
+            }
+            if (i < segments.length - 1) {
+                target = target.getFieldBuilder(field);
+            } else {
+                target.setField(field, value);
+            }
+        }
+    }
+
     /** Places {@code values} at the dotted {@code name} inside {@code into}, typed for the field it names. */
-    private static void put(JsonObject into, Descriptor type, String name, List<String> values, boolean append) {
+    private static void put(JsonObject into, Descriptor type, String name, List<String> values) {
         String[] segments = name.split("\\.");
         JsonObject target = into;
         Descriptor current = type;
@@ -82,7 +97,7 @@ public final class RequestBinder {
                 target = child.getAsJsonObject();
                 current = field.getMessageType();
             } else {
-                target.add(key, value(field, values, append ? target.get(key) : null));
+                target.add(key, value(field, values, target.get(key)));
             }
         }
     }
