@@ -37,7 +37,8 @@ public class TestNode implements QuarkusTestResourceLifecycleManager {
                 "runner.data-dir", dataDir.toString(),
                 "runner.auth.bootstrap-user", ADMIN,
                 "runner.auth.bootstrap-key", ADMIN_KEY,
-                "runner.models.dir", MODELS_DIR);
+                "runner.models.dir", MODELS_DIR,
+                "runner.catalog.import-file", "src/test/resources/catalog/import.json");
     }
 
     @Override
