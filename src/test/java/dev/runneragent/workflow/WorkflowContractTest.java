@@ -47,6 +47,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class WorkflowContractTest {
 
+    /** Gson, under the client, writes '&' and '<' as unicode escapes; the server must read them back. */
+    private static final String DESCRIPTION = "colours & text <then>";
+
     private static final String LIST_PREFIX = "contract-listing-";
     private static final String OTHER_APP = "contract-elsewhere";
     private static final String MISSING = "contract-never-created";
@@ -67,7 +70,7 @@ class WorkflowContractTest {
     void createsWorkflowFromSnakeCaseBody() {
         MultiWorkflowResponse created = admin.postWorkflows(PostWorkflowsRequest.newBuilder()
                 .addWorkflows(
-                        workflow("contract-create", EMBED, CLASSIFY).toBuilder().setDescription("colours then text"))
+                        workflow("contract-create", EMBED, CLASSIFY).toBuilder().setDescription(DESCRIPTION))
                 .build());
 
         assertEquals(
@@ -79,6 +82,7 @@ class WorkflowContractTest {
         assertEquals("application/json; charset=utf8", sent.contentType());
         assertTrue(sent.body().contains("\"model_version\":{\"id\":\"v1\"}"), sent.body());
         assertTrue(sent.body().contains("\"node_inputs\""), sent.body());
+        assertTrue(sent.body().contains("colours \\u0026 text"), "Gson escapes '&': " + sent.body());
         Workflow workflow = created.getWorkflows(0);
         assertEquals(DEFAULT_APP, workflow.getAppId());
         assertEquals(TestNode.ADMIN, workflow.getUserId());
@@ -89,7 +93,7 @@ class WorkflowContractTest {
         assertFalse(workflow.getVersion().getId().isEmpty());
 
         Workflow read = get(GetWorkflowRequest.newBuilder().setWorkflowId("contract-create"));
-        assertEquals("colours then text", read.getDescription());
+        assertEquals(DESCRIPTION, read.getDescription());
         assertEquals(workflow.getVersion().getId(), read.getVersion().getId());
     }
 
