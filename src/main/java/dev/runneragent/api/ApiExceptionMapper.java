@@ -24,7 +24,7 @@ public class ApiExceptionMapper {
 
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
-        if (StatusCodes.httpStatus(e.code()) >= 500) {
+        if (StatusCodes.httpStatus(e.code()) == 500) {
             Log.errorf("%s failed: %s", rpcName(), e.details());
         } else {
             Log.debugf("%s refused: %s %s", rpcName(), e.code(), e.details());

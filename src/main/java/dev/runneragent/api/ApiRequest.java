@@ -17,8 +17,16 @@ public class ApiRequest {
     private Map<String, String> pathParameters = Map.of();
     private Map<String, List<String>> queryParameters = Map.of();
 
+    /** The request id; requests that reach no endpoint (no filter ran) get one when first asked. */
     public String reqId() {
+        if (reqId == null) {
+            reqId = newReqId();
+        }
         return reqId;
+    }
+
+    static String newReqId() {
+        return java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
     /** The RPC the request calls, or null when no endpoint matched. */

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -31,7 +30,7 @@ public class ApiRequestFilter {
 
     @ServerRequestFilter(priority = PRIORITY)
     public void open(ContainerRequestContext context, ResourceInfo resource) {
-        String reqId = UUID.randomUUID().toString().replace("-", "");
+        String reqId = ApiRequest.newReqId();
         Method method = resource == null ? null : resource.getResourceMethod();
         Rpc rpc = method == null ? null : method.getAnnotation(Rpc.class);
         request.start(
@@ -44,9 +43,7 @@ public class ApiRequestFilter {
 
     @ServerResponseFilter
     public void close(jakarta.ws.rs.container.ContainerResponseContext response) {
-        if (request.reqId() != null) {
-            response.getHeaders().putSingle("X-Request-Id", request.reqId());
-        }
+        response.getHeaders().putSingle("X-Request-Id", request.reqId());
         MDC.remove(MDC_REQ_ID);
     }
 

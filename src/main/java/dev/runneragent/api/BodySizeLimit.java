@@ -9,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.UUID;
 
 /**
  * Refuses a request whose {@code Content-Length} exceeds {@code runner.api.max-body-size} before reading it, with
@@ -37,7 +36,7 @@ public class BodySizeLimit {
                     .setCode(StatusCode.RPC_MAX_MESSAGE_SIZE_EXCEEDED)
                     .setDescription(StatusCodes.description(StatusCode.RPC_MAX_MESSAGE_SIZE_EXCEEDED))
                     .setDetails("the request body has " + length + " bytes; this node accepts at most " + limit)
-                    .setReqId(UUID.randomUUID().toString().replace("-", ""))
+                    .setReqId(ApiRequest.newReqId())
                     .build();
             context.response()
                     .setStatusCode(StatusCodes.httpStatus(StatusCode.RPC_MAX_MESSAGE_SIZE_EXCEEDED))

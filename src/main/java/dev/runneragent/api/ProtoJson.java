@@ -101,9 +101,15 @@ public final class ProtoJson {
         return Set.copyOf(fields);
     }
 
+    /**
+     * The fields Clarifai marks {@code cl_show_if_empty}, and the lists of every {@code Multi*Response} (not all of
+     * them are marked, but a list answer always carries its list, even empty).
+     */
     private static void collectShowIfEmpty(Descriptor type, Set<FieldDescriptor> into) {
+        boolean listAnswer =
+                type.getName().startsWith("Multi") && type.getName().endsWith("Response");
         for (FieldDescriptor field : type.getFields()) {
-            if (field.getOptions().getExtension(Extensions.clShowIfEmpty)) {
+            if (field.getOptions().getExtension(Extensions.clShowIfEmpty) || (listAnswer && field.isRepeated())) {
                 into.add(field);
             }
         }

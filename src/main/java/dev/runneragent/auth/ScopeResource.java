@@ -14,8 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Scopes and password validation: {@code /v2/scopes}, {@code myscopes} and both {@code validate_password} routes. */
-@Path("/v2")
+/** Scopes and password validation: {@code scopes}, {@code myscopes} and both {@code validate_password} routes. */
+@Path("/v2/users/{userId}")
 @Consumes(MediaType.WILDCARD)
 public class ScopeResource {
 
@@ -36,23 +36,16 @@ public class ScopeResource {
     }
 
     @GET
-    @Path("/users/{userId}/myscopes")
+    @Path("/myscopes")
     @Rpc("MyScopesUser")
     public Response myScopes() {
         return api.call(MyScopesUserRequest.newBuilder(), null, scopes::myScopes);
     }
 
     @POST
-    @Path("/users/{userId}/validate_password")
-    @Rpc(value = "PostValidatePassword", kind = ResourceKind.PASSWORD)
-    public Response validateUserPassword(byte[] body) {
-        return api.call(PostValidatePasswordRequest.newBuilder(), body, passwords::validate);
-    }
-
-    @POST
     @Path("/validate_password")
     @Rpc(value = "PostValidatePassword", kind = ResourceKind.PASSWORD)
-    public Response validatePassword(byte[] body) {
+    public Response validateUserPassword(byte[] body) {
         return api.call(PostValidatePasswordRequest.newBuilder(), body, passwords::validate);
     }
 }

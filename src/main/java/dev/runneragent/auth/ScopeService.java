@@ -31,6 +31,7 @@ public class ScopeService {
      * need.
      */
     public MultiScopeDepsResponse listScopes(Caller caller, ListScopesRequest request) {
+        caller.user(request.getUserAppId(), KIND);
         boolean personal = switch (request.getKeyType()) {
             case "", "personal_access_token" -> true;
             case "app_specific_key", "api_key" -> false;
@@ -57,16 +58,15 @@ public class ScopeService {
         return answer.build();
     }
 
-    /** What the calling key may do: its scopes and endpoint grants (a personal access token has them all). */
+    /**
+     * What the caller may do. MyScopesUser takes only personal access tokens, which carry every scope and reach every
+     * endpoint of the node.
+     */
     public MultiScopeUserResponse myScopes(Caller caller, MyScopesUserRequest request) {
         caller.user(request.getUserAppId(), KIND);
-        MultiScopeUserResponse.Builder answer = MultiScopeUserResponse.newBuilder();
-        if (caller.isPersonal()) {
-            answer.addAllScopes(table.scopeDependencies().keySet());
-            table.served().forEach(r -> answer.addEndpoints(Rpcs.endpoint(r.rpc())));
-        } else {
-            answer.addAllScopes(caller.scopes()).addAllEndpoints(caller.endpoints());
-        }
+        MultiScopeUserResponse.Builder answer = MultiScopeUserResponse.newBuilder()
+                .addAllScopes(table.scopeDependencies().keySet());
+        table.served().forEach(r -> answer.addEndpoints(Rpcs.endpoint(r.rpc())));
         return answer.build();
     }
 }

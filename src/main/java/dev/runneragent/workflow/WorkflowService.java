@@ -88,16 +88,18 @@ public class WorkflowService {
                 sort(request),
                 request.getSortAscending(),
                 Page.of(request.getPage(), request.getPerPage(), KIND));
+        boolean stars = Workflows.wantsStars(request.getAdditionalFieldsList());
         List<Workflow> found = store.list(filter).stream()
-                .map(stored -> Workflows.withAdditionalFields(stored.workflow(), request.getAdditionalFieldsList()))
+                .map(stored -> Workflows.withAdditionalFields(stored.workflow(), stars))
                 .toList();
         return MultiWorkflowResponse.newBuilder().addAllWorkflows(found).build();
     }
 
     public SingleWorkflowResponse getWorkflow(Caller caller, GetWorkflowRequest request) {
         Stored stored = workflows.find(caller, request.getUserAppId(), request.getWorkflowId());
+        boolean stars = Workflows.wantsStars(request.getAdditionalFieldsList());
         return SingleWorkflowResponse.newBuilder()
-                .setWorkflow(Workflows.withAdditionalFields(stored.workflow(), request.getAdditionalFieldsList()))
+                .setWorkflow(Workflows.withAdditionalFields(stored.workflow(), stars))
                 .build();
     }
 

@@ -41,7 +41,10 @@ public class WorkflowStore {
         }
     }
 
-    /** The filters of ListWorkflows; a null {@code appId} means every app of the user. */
+    /**
+     * The filters of ListWorkflows; a null {@code appId} means every app of the user. As the API documents,
+     * {@code bookmark} lists only bookmarks when true and only workflows that are not bookmarks when false.
+     */
     public record Filter(
             String userId,
             String appId,
@@ -142,9 +145,7 @@ public class WorkflowStore {
         if (filter.featuredOnly()) {
             sql.append(" AND is_public = TRUE");
         }
-        if (filter.bookmark()) {
-            sql.append(" AND is_bookmark = TRUE");
-        }
+        sql.append(filter.bookmark() ? " AND is_bookmark = TRUE" : " AND is_bookmark = FALSE");
         for (String term : filter.searchTerms()) {
             sql.append(" AND search_text LIKE ? ESCAPE '\\'");
             args.add(Sql.likeContains(term.toLowerCase(Locale.ROOT)));

@@ -35,6 +35,8 @@ class Workflows {
     private static final Set<String> SERVER_OWNED =
             Set.of("id", "app_id", "user_id", "created_at", "modified_at", "version", "star_count");
 
+    private static final List<String> ADDITIONAL_FIELDS = List.of("stars", "all");
+
     private static final Visibility PRIVATE =
             Visibility.newBuilder().setGettable(Visibility.Gettable.PRIVATE).build();
 
@@ -72,7 +74,8 @@ class Workflows {
         if (requested.getVisibility().getGettable() == Visibility.Gettable.UNKNOWN_VISIBILITY) {
             workflow.setVisibility(PRIVATE);
         }
-        return workflow.setVersion(newVersion(now)).build();
+        return workflow.setVersion(newVersion(now, requested.getId(), appId, userId))
+                .build();
     }
 
     /** Applies a patch to a stored workflow inside the transaction of {@code c}; returns the result. */
@@ -95,7 +98,7 @@ class Workflows {
                 .setVersion(current.getVersion());
         if (!patched.getNodesList().equals(current.getNodesList())) {
             result.clearNodes().addAllNodes(validator.validNodes(current.getUserId(), patched.getNodesList()));
-            result.setVersion(newVersion(now));
+            result.setVersion(newVersion(now, current.getId(), current.getAppId(), current.getUserId()));
             store.insertVersion(c, stored.pk(), versionOf(result.build()));
         }
         Workflow updated = result.build();
@@ -114,21 +117,35 @@ class Workflows {
                 .build();
     }
 
-    /** Stars are shown only when {@code additionalFields} asks for them ("stars" or "all"). */
-    static Workflow withAdditionalFields(Workflow workflow, List<String> additionalFields) {
-        if (additionalFields.contains("stars") || additionalFields.contains("all")) {
-            return workflow;
+    /** Checks {@code additionalFields}: workflows know "stars" and "all"; anything else is an invalid argument. */
+    static boolean wantsStars(List<String> additionalFields) {
+        for (String field : additionalFields) {
+            if (!ADDITIONAL_FIELDS.contains(field)) {
+                throw KIND.invalid("additionalFields: unknown field '" + field + "'; supported: "
+                        + String.join(", ", ADDITIONAL_FIELDS));
+            }
         }
-        return workflow.toBuilder().clearIsStarred().clearStarCount().build();
+        return !additionalFields.isEmpty();
+    }
+
+    /** Stars are shown only when {@code additionalFields} asks for them ("stars" or "all"). */
+    static Workflow withAdditionalFields(Workflow workflow, boolean stars) {
+        return stars
+                ? workflow
+                : workflow.toBuilder().clearIsStarred().clearStarCount().build();
     }
 
     static dev.runneragent.api.ApiException missing(String workflowId) {
         return KIND.notFound("workflow '" + workflowId + "' does not exist");
     }
 
-    private static WorkflowVersion newVersion(com.google.protobuf.Timestamp now) {
+    private static WorkflowVersion newVersion(
+            com.google.protobuf.Timestamp now, String workflowId, String appId, String userId) {
         return WorkflowVersion.newBuilder()
                 .setId(UUID.randomUUID().toString().replace("-", ""))
+                .setWorkflowId(workflowId)
+                .setAppId(appId)
+                .setUserId(userId)
                 .setCreatedAt(now)
                 .setModifiedAt(now)
                 .setVisibility(PRIVATE)

@@ -21,7 +21,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** ListScopes, MyScopesUser and PostValidatePassword through Clarifai's Java client ({@code /v2/users/me/...}). */
@@ -47,8 +46,6 @@ class ScopeContractTest {
     }
 
     @Test
-    @Disabled("server bug: ListScopes is served only at GET /v2/scopes; the client (and the proto) use"
-            + " GET /v2/users/{user}/scopes, answered 404 CONN_DOES_NOT_EXIST")
     void listsScopesForEachKeyType() {
         MultiScopeDepsResponse appKeys = admin.listScopes(
                 ListScopesRequest.newBuilder().setKeyType("app_specific_key").build());

@@ -19,7 +19,7 @@ class ScopeResourceTest {
     @Test
     void listsTheScopesAndEndpointsOfPersonalTokens() {
         asAdmin()
-                .get("/v2/scopes")
+                .get("/v2/users/me/scopes")
                 .then()
                 .statusCode(200)
                 .body(
@@ -37,7 +37,7 @@ class ScopeResourceTest {
     void appKeysGetOnlyTheEndpointsThatTakeAppKeys() {
         asAdmin()
                 .queryParam("key_type", "app_specific_key")
-                .get("/v2/scopes")
+                .get("/v2/users/me/scopes")
                 .then()
                 .statusCode(200)
                 .body("endpointDeps.endpoint", hasItem("/clarifai.api.V2/PostWorkflows"))
@@ -45,7 +45,7 @@ class ScopeResourceTest {
                 .body("scopeDeps.scope", not(hasItem("Keys:Add")));
         asAdmin()
                 .queryParam("keyType", "magic")
-                .get("/v2/scopes")
+                .get("/v2/users/me/scopes")
                 .then()
                 .statusCode(400)
                 .body("status.details", containsString("keyType"));

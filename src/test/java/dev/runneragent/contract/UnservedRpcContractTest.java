@@ -10,7 +10,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +40,6 @@ class UnservedRpcContractTest {
     }
 
     @Test
-    @Disabled("server bug: answers to paths that no endpoint matches carry no status.req_id")
     void unservedRpcAnswerCarriesRequestId() {
         MultiAppResponse answer = clarifai.asAdmin().listApps(ListAppsRequest.getDefaultInstance());
 

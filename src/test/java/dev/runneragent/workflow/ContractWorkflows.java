@@ -39,13 +39,6 @@ final class ContractWorkflows {
             .addNodeInputs(NodeInput.newBuilder().setNodeId(CLASSIFY.getId()))
             .build();
 
-    /**
-     * Every app-scoped POST, PATCH or DELETE the client sends carries {@code user_app_id} in the body as well as in
-     * the path; the server binds the body, then fails to bind the path into the field the body already set.
-     */
-    static final String USER_APP_ID_TWICE = "server bug: app-scoped POST/PATCH/DELETE with user_app_id in body and"
-            + " path (as the client sends them) answer 400 'user_app_id has already been set'";
-
     private ContractWorkflows() {}
 
     static Workflow workflow(String id, WorkflowNode... nodes) {

@@ -4,7 +4,6 @@ import static dev.runneragent.workflow.ContractWorkflows.CLASSIFY;
 import static dev.runneragent.workflow.ContractWorkflows.DEFAULT_APP;
 import static dev.runneragent.workflow.ContractWorkflows.EMBED;
 import static dev.runneragent.workflow.ContractWorkflows.TEXT_EMBEDDER_VERSION;
-import static dev.runneragent.workflow.ContractWorkflows.USER_APP_ID_TWICE;
 import static dev.runneragent.workflow.ContractWorkflows.create;
 import static dev.runneragent.workflow.ContractWorkflows.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +39,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Workflows through Clarifai's own Java client: create, get on both routes, list, patch, rename, errors. */
@@ -98,7 +96,6 @@ class WorkflowContractTest {
     }
 
     @Test
-    @Disabled(USER_APP_ID_TWICE)
     void createsWorkflowInAppNamedByUserAppId() {
         MultiWorkflowResponse created = admin.postWorkflows(PostWorkflowsRequest.newBuilder()
                 .setUserAppId(ClarifaiClient.adminApp(OTHER_APP))
@@ -244,7 +241,6 @@ class WorkflowContractTest {
     }
 
     @Test
-    @Disabled(USER_APP_ID_TWICE)
     void renamesWorkflowThroughItsAppRoute() {
         Workflow created = create(admin, "contract-old-name");
 

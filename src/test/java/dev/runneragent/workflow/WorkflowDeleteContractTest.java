@@ -1,7 +1,6 @@
 package dev.runneragent.workflow;
 
 import static dev.runneragent.workflow.ContractWorkflows.DEFAULT_APP;
-import static dev.runneragent.workflow.ContractWorkflows.USER_APP_ID_TWICE;
 import static dev.runneragent.workflow.ContractWorkflows.create;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** DeleteWorkflow on both routes and DeleteWorkflows by ids and for a whole app, through Clarifai's Java client. */
@@ -64,7 +62,6 @@ class WorkflowDeleteContractTest {
     }
 
     @Test
-    @Disabled(USER_APP_ID_TWICE)
     void deletesWorkflowOnAppRoute() {
         create(admin, "contract-delete-app");
 

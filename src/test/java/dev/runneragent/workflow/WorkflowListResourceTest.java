@@ -19,7 +19,10 @@ class WorkflowListResourceTest {
 
     private static final String APP = "/v2/users/me/apps/list-app/workflows";
 
-    /** Created in this order: b-first, a-second (starred, published), c-third (bookmark, notes mention "zebra"). */
+    /**
+     * Created in this order: b-first, a-second (starred, published), c-third (notes mention "zebra"), and a bookmark
+     * that lists leave out unless asked for bookmarks.
+     */
     private static boolean created;
 
     @BeforeEach
@@ -30,7 +33,8 @@ class WorkflowListResourceTest {
         created = true;
         create("b-first", "{\"description\":\"plain\"}");
         create("a-second", "{\"isStarred\":true,\"description\":\"starred one\"}");
-        create("c-third", "{\"notes\":\"about a Zebra\",\"bookmarkOrigin\":{\"id\":\"orig\"}}");
+        create("c-third", "{\"notes\":\"about a Zebra\"}");
+        create("bookmarked", "{\"bookmarkOrigin\":{\"id\":\"orig\"}}");
         String version = asAdmin().get(APP + "/a-second").then().extract().path("workflow.version.id");
         asAdmin()
                 .body("{\"publications\":[{\"versionId\":\"" + version + "\"}]}")
@@ -133,7 +137,13 @@ class WorkflowListResourceTest {
         asAdmin().queryParam("search", "second").get(APP).then().body("workflows.id", contains("a-second"));
         asAdmin().queryParam("starredOnly", "true").get(APP).then().body("workflows.id", contains("a-second"));
         asAdmin().queryParam("featuredOnly", "true").get(APP).then().body("workflows.id", contains("a-second"));
-        asAdmin().queryParam("bookmark", "true").get(APP).then().body("workflows.id", contains("c-third"));
+        asAdmin().queryParam("bookmark", "true").get(APP).then().body("workflows.id", contains("bookmarked"));
+        asAdmin()
+                .queryParam("bookmark", "false")
+                .queryParam("sortById", "true")
+                .get(APP)
+                .then()
+                .body("workflows.id", contains("c-third", "b-first", "a-second"));
         asAdmin().queryParam("search", "100%_").get(APP).then().body("workflows", hasSize(0));
     }
 

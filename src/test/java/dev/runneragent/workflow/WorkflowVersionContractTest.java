@@ -1,7 +1,6 @@
 package dev.runneragent.workflow;
 
 import static dev.runneragent.workflow.ContractWorkflows.EMBED;
-import static dev.runneragent.workflow.ContractWorkflows.USER_APP_ID_TWICE;
 import static dev.runneragent.workflow.ContractWorkflows.create;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -33,7 +32,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,7 +82,6 @@ class WorkflowVersionContractTest {
     }
 
     @Test
-    @Disabled(USER_APP_ID_TWICE)
     void patchesVersionDescriptionOnAppRoute() {
         patchesVersionDescription(RouteForm.APP, "contract-versions-patch-app");
     }
@@ -95,7 +92,6 @@ class WorkflowVersionContractTest {
     }
 
     @Test
-    @Disabled(USER_APP_ID_TWICE)
     void deletesOlderVersionOnAppRoute() {
         deletesOlderVersion(RouteForm.APP, "contract-versions-delete-app");
     }
@@ -106,7 +102,6 @@ class WorkflowVersionContractTest {
     }
 
     @Test
-    @Disabled(USER_APP_ID_TWICE)
     void publishesAndUnpublishesOnAppRoute() {
         publishesAndUnpublishes(RouteForm.APP, "contract-versions-publish-app");
     }
