@@ -71,7 +71,7 @@ public class Bootstrap {
         if (generated.isPresent()) {
             Log.infof(
                     "Generated the personal access token of user '%s': %s (written to %s; it is not shown again)",
-                    user, generated.get(), keyFile.toAbsolutePath());
+                    user, generated.get(), keyFile.toAbsolutePath().normalize());
         } else if (configured.isPresent()) {
             deleteStaleKeyFile(keyFile);
             Log.infof("User '%s' authenticates with the configured bootstrap key", user);

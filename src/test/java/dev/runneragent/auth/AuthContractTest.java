@@ -18,10 +18,8 @@ import com.clarifai.grpc.api.Workflow;
 import com.clarifai.grpc.api.WorkflowNode;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.contract.ClarifaiClient;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.runneragent.contract.ContractTest;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * its HTTP status, so the Clarifai code is in {@code status.code} and the HTTP status comes from the recorder.
  */
 @QuarkusTest
-class AuthContractTest {
+class AuthContractTest extends ContractTest {
 
     private static final String UNKNOWN_KEY = "0123456789abcdef0123456789abcdef";
     private static final String APP = "main";
@@ -38,18 +36,6 @@ class AuthContractTest {
 
     /** What GetWorkflow needs (cl_depending_scopes of clarifai-grpc 10.3.3). */
     private static final String[] READ_WORKFLOWS = {"Workflows:Get", "Apps:Get", "Models:Get"};
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void unknownKeyIsKeyNotFound() {

@@ -20,18 +20,16 @@ import com.clarifai.grpc.api.V2Grpc;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.contract.ClarifaiClient;
+import dev.runneragent.contract.ContractTest;
 import dev.runneragent.store.Db;
 import dev.runneragent.store.Sql;
 import dev.runneragent.testing.TestNode;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * {@code keys[0].apps[0]} ({@code /v2/users/admin/keys}) and the other key RPCs to {@code /v2/users/me/keys}.
  */
 @QuarkusTest
-class KeyContractTest {
+class KeyContractTest extends ContractTest {
 
     private static final String APP = "main";
     private static final String WORKFLOWS_GET = "Workflows:Get";
@@ -52,23 +50,11 @@ class KeyContractTest {
     private static final Pattern MASKED = Pattern.compile("[0-9a-f]{8}\\*{24}");
     private static final int ALL_KEYS = 1000;
 
-    @TestHTTPResource("/")
-    URL app;
-
     @Inject
     Db db;
 
     @Inject
     KeyStore keyStore;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void postsAppKeyToTheUserOfItsApp() {

@@ -13,37 +13,22 @@ import com.clarifai.grpc.api.Password;
 import com.clarifai.grpc.api.PasswordViolations;
 import com.clarifai.grpc.api.PostValidatePasswordRequest;
 import com.clarifai.grpc.api.SinglePasswordValidationResponse;
-import com.clarifai.grpc.api.V2Grpc;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.contract.ClarifaiClient;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.runneragent.contract.ContractTest;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** ListScopes, MyScopesUser and PostValidatePassword through Clarifai's Java client ({@code /v2/users/me/...}). */
 @QuarkusTest
-class ScopeContractTest {
+class ScopeContractTest extends ContractTest {
 
     private static final String POST_WORKFLOWS = "/clarifai.api.V2/PostWorkflows";
     private static final String LIST_KEYS = "/clarifai.api.V2/ListKeys";
     private static final String WEAK_PASSWORD = "password";
     private static final String SHORT_PASSWORD = "Ab1!";
     private static final String STRONG_PASSWORD = "Vq7#mZp2!Lw9";
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void listsScopesForEachKeyType() {

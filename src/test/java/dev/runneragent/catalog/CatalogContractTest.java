@@ -12,21 +12,18 @@ import com.clarifai.grpc.api.Model;
 import com.clarifai.grpc.api.MultiDatasetResponse;
 import com.clarifai.grpc.api.MultiEvalMetricsResponse;
 import com.clarifai.grpc.api.MultiModelResponse;
-import com.clarifai.grpc.api.V2Grpc;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Timestamp;
 import dev.runneragent.contract.ClarifaiClient;
+import dev.runneragent.contract.ContractTest;
 import dev.runneragent.store.Sql;
 import dev.runneragent.testing.TestNode;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * params: class JsonArray" before sending anything. So stars ({@code additional_fields=stars}) never come back here.
  */
 @QuarkusTest
-class CatalogContractTest {
+class CatalogContractTest extends ContractTest {
 
     static final String COLOUR = "colour-classifier";
     static final String TEXT = "text-embedder";
@@ -60,18 +57,6 @@ class CatalogContractTest {
 
     /** ListDatasets needs these (cl_depending_scopes of clarifai-grpc 10.3.3). */
     static final String[] READ_DATASETS = {"Apps:Get", "Datasets:Get", "SavedSearch:Get"};
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void listsTheNodesModelsLatestModifiedFirst() {

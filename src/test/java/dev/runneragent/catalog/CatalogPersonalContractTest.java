@@ -28,13 +28,10 @@ import com.clarifai.grpc.api.V2Grpc;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.BoolValue;
-import dev.runneragent.contract.ClarifaiClient;
+import dev.runneragent.contract.ContractTest;
 import dev.runneragent.testing.TestNode;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * only scalar parameters: {@code additional_fields} is repeated and the client cannot send it in a query.
  */
 @QuarkusTest
-class CatalogPersonalContractTest {
+class CatalogPersonalContractTest extends ContractTest {
 
     static final String IMAGE_TOOLS = "image-tools";
     static final String LABELER = "labeler";
@@ -62,18 +59,6 @@ class CatalogPersonalContractTest {
     static final String MAIN_APP = "main";
     /** Every scope: an app key with it is still refused, so the refusal is about the key type alone. */
     static final String ALL_SCOPES = "All";
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void listsOwnModulesLatestModifiedFirstWithoutBookmarks() {

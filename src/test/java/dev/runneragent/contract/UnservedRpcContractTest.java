@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.clarifai.grpc.api.ListAppsRequest;
 import com.clarifai.grpc.api.MultiAppResponse;
 import com.clarifai.grpc.api.status.StatusCode;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,17 +14,7 @@ import org.junit.jupiter.api.Test;
  * without one, the client fails with "Invalid protobuf byte sequence" instead of showing a status.
  */
 @QuarkusTest
-class UnservedRpcContractTest {
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-    }
+class UnservedRpcContractTest extends ContractTest {
 
     @Test
     void unservedRpcIsDoesNotExist() {

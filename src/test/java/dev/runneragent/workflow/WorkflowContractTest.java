@@ -26,24 +26,21 @@ import com.clarifai.grpc.api.PostWorkflowResultsSimilarityResponse;
 import com.clarifai.grpc.api.PostWorkflowsRequest;
 import com.clarifai.grpc.api.SingleWorkflowResponse;
 import com.clarifai.grpc.api.Text;
-import com.clarifai.grpc.api.V2Grpc;
 import com.clarifai.grpc.api.Workflow;
 import com.clarifai.grpc.api.WorkflowNode;
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.runneragent.contract.ClarifaiClient;
+import dev.runneragent.contract.ContractTest;
 import dev.runneragent.testing.TestNode;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Workflows through Clarifai's own Java client: create, get on both routes, list, patch, rename, errors. */
 @QuarkusTest
-class WorkflowContractTest {
+class WorkflowContractTest extends ContractTest {
 
     /** Gson, under the client, writes '&' and '<' as unicode escapes; the server must read them back. */
     private static final String DESCRIPTION = "colours & text <then>";
@@ -51,18 +48,6 @@ class WorkflowContractTest {
     private static final String LIST_PREFIX = "contract-listing-";
     private static final String OTHER_APP = "contract-elsewhere";
     private static final String MISSING = "contract-never-created";
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void createsWorkflowFromSnakeCaseBody() {

@@ -14,16 +14,14 @@ import com.clarifai.grpc.api.Workflow;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.contract.ClarifaiClient;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.runneragent.contract.ContractTest;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** DeleteWorkflow on both routes and DeleteWorkflows by ids and for a whole app, through Clarifai's Java client. */
 @QuarkusTest
-class WorkflowDeleteContractTest {
+class WorkflowDeleteContractTest extends ContractTest {
 
     /** An app of its own, so that deleting all of its workflows touches no other test's. */
     private static final String DELETE_ALL_APP = "contract-delete-all";
@@ -32,18 +30,6 @@ class WorkflowDeleteContractTest {
     private static final String[] WORKFLOW_SCOPES = {
         "Workflows:Add", "Workflows:Get", "Workflows:Delete", "Apps:Get", "Models:Get"
     };
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void deletesWorkflowOnBareRouteWithEmptyBody() {

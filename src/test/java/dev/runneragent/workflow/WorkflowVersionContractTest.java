@@ -17,7 +17,6 @@ import com.clarifai.grpc.api.PatchWorkflowsRequest;
 import com.clarifai.grpc.api.PostWorkflowVersionsPublishRequest;
 import com.clarifai.grpc.api.PostWorkflowVersionsUnPublishRequest;
 import com.clarifai.grpc.api.SingleWorkflowVersionResponse;
-import com.clarifai.grpc.api.V2Grpc;
 import com.clarifai.grpc.api.Visibility;
 import com.clarifai.grpc.api.Workflow;
 import com.clarifai.grpc.api.WorkflowNode;
@@ -26,12 +25,9 @@ import com.clarifai.grpc.api.WorkflowVersionPublishRequest;
 import com.clarifai.grpc.api.WorkflowVersionUnPublishRequest;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.StatusCode;
-import dev.runneragent.contract.ClarifaiClient;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.runneragent.contract.ContractTest;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,21 +36,9 @@ import org.junit.jupiter.api.Test;
  * adding the {@code embed} node made.
  */
 @QuarkusTest
-class WorkflowVersionContractTest {
+class WorkflowVersionContractTest extends ContractTest {
 
     private static final String DESCRIPTION = "the version with the embedder";
-
-    @TestHTTPResource("/")
-    URL app;
-
-    ClarifaiClient clarifai;
-    V2Grpc.V2BlockingStub admin;
-
-    @BeforeEach
-    void connect() {
-        clarifai = ClarifaiClient.at(app);
-        admin = clarifai.asAdmin();
-    }
 
     @Test
     void listsVersionsNewestFirstOnBareRoute() {
