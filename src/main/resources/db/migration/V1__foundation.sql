@@ -6,14 +6,15 @@ CREATE TABLE users (
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
--- Keys are stored only as the SHA-256 of their secret. `handle` is the first characters of the secret: what
--- reads show (masked) and what GetKey/DeleteKey/PatchKeys accept besides the secret itself.
+-- Keys are stored only as the SHA-256 of their secret. `handle` is the start of that hash: what reads show (masked)
+-- and what GetKey/DeleteKey/PatchKeys accept besides the secret itself. `origin` tells keys made through PostKeys
+-- (`issued`) from the bootstrap user's key, `configured` or `generated` at start.
 CREATE TABLE api_keys (
     token_hash  VARCHAR(64) PRIMARY KEY,
     handle      VARCHAR(16) NOT NULL UNIQUE,
     user_id     VARCHAR(128) NOT NULL REFERENCES users (id),
     key_type    VARCHAR(32) NOT NULL,
-    bootstrap   BOOLEAN NOT NULL DEFAULT FALSE,
+    origin      VARCHAR(16) NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     expires_at  TIMESTAMP WITH TIME ZONE,
     message     BYTEA NOT NULL

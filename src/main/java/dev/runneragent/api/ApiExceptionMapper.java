@@ -60,7 +60,12 @@ public class ApiExceptionMapper {
             return answer(StatusCode.RPC_MAX_MESSAGE_SIZE_EXCEEDED, "the request body is larger than the node accepts");
         }
         if (http < 500) {
-            return answer(StatusCode.CONN_INVALID_REQUEST, "the request cannot be handled: HTTP " + http);
+            // Keep the framework's own 4xx (406, 415, ...): it says more than a generic 400 would.
+            Response answer = answer(
+                    StatusCode.CONN_INVALID_REQUEST,
+                    "the request cannot be handled: HTTP " + http + " "
+                            + e.getResponse().getStatusInfo().getReasonPhrase());
+            return Response.fromResponse(answer).status(http).build();
         }
         Log.errorf(e, "%s failed", rpcName());
         return answer(StatusCode.INTERNAL_SERVER_ISSUE, "internal error (request id " + request.reqId() + ")");

@@ -13,8 +13,8 @@ import jakarta.inject.Singleton;
 /**
  * Refuses a request whose {@code Content-Length} exceeds {@code runner.api.max-body-size} before reading it, with
  * a Clarifai answer. It runs just before Quarkus's own check (route order -2), which would answer the same refusal
- * with an empty body; bodies without a length (chunked) are still cut off by Quarkus and reach
- * {@link ApiExceptionMapper} as a 413.
+ * with an empty body. A body without a length (chunked) is cut off by Quarkus when it passes the limit, with a bare
+ * 413 and no Clarifai body: Clarifai's clients always send a length.
  */
 @Singleton
 public class BodySizeLimit {
@@ -38,6 +38,7 @@ public class BodySizeLimit {
                     .setDetails("the request body has " + length + " bytes; this node accepts at most " + limit)
                     .setReqId(ApiRequest.newReqId())
                     .build();
+            context.response().putHeader("X-Request-Id", status.getReqId());
             context.response()
                     .setStatusCode(StatusCodes.httpStatus(StatusCode.RPC_MAX_MESSAGE_SIZE_EXCEEDED))
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

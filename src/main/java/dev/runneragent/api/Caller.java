@@ -2,6 +2,7 @@ package dev.runneragent.api;
 
 import com.clarifai.grpc.api.UserAppIDSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Who is calling: the user a key belongs to and what the key may do. A personal access token acts for its user in
@@ -11,6 +12,9 @@ public record Caller(String userId, KeyType keyType, Set<String> scopes, Set<Str
 
     /** The alias Clarifai reserves for "the authenticated user". */
     public static final String ME = "me";
+
+    /** App ids: letters, digits, '_' and '-', at most 128 (what the store's columns hold). */
+    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 
     /** The app a personal access token works in when a request names none. */
     public static final String DEFAULT_APP = "main";
@@ -54,16 +58,24 @@ public record Caller(String userId, KeyType keyType, Set<String> scopes, Set<Str
     public String app(UserAppIDSet ids, ResourceKind kind) {
         user(ids, kind);
         String requested = ids.getAppId();
+        if (!isPersonal() && appIds.isEmpty()) {
+            throw new ApiException.InsufficientScopesException("this app key names no app");
+        }
         if (requested.isEmpty()) {
-            return isPersonal() || appIds.isEmpty()
-                    ? DEFAULT_APP
-                    : appIds.iterator().next();
+            return isPersonal() ? DEFAULT_APP : appIds.iterator().next();
+        }
+        if (!APP_ID.matcher(requested).matches()) {
+            throw kind.invalid("app id '" + abbreviated(requested) + "' must be 1 to 128 letters, digits, '_' or '-'");
         }
         if (!isPersonal() && !appIds.contains(requested)) {
             throw new ApiException.InsufficientScopesException(
                     "this key is limited to app(s) " + appIds + " and cannot reach app '" + requested + "'");
         }
         return requested;
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
     /** Whether a resource in {@code appId} is visible to this key (app keys see only their apps). */

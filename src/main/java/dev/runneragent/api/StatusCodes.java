@@ -47,7 +47,8 @@ public final class StatusCodes {
                 403,
                 StatusCode.CONN_INSUFFICIENT_SCOPES,
                 StatusCode.CONN_AUTH_METHOD_DISABLED,
-                StatusCode.CONN_ACCOUNT_ISSUES);
+                StatusCode.CONN_ACCOUNT_ISSUES,
+                StatusCode.CONN_NO_GDPR_CONSENT);
         http(404, StatusCode.CONN_DOES_NOT_EXIST);
         http(405, StatusCode.CONN_METHOD_NOT_ALLOWED);
         http(409, StatusCode.DATABASE_DUPLICATE_KEY, StatusCode.WORKFLOW_DUPLICATE);
@@ -63,8 +64,10 @@ public final class StatusCodes {
                 503,
                 StatusCode.RPC_REQUEST_QUEUE_FULL,
                 StatusCode.RPC_SERVER_UNAVAILABLE,
+                StatusCode.TRY_AGAIN,
                 StatusCode.MODEL_DEPLOYING,
-                StatusCode.MODEL_QUEUED_FOR_DEPLOYMENT);
+                StatusCode.MODEL_QUEUED_FOR_DEPLOYMENT,
+                StatusCode.MODEL_NOT_DEPLOYED);
         http(504, StatusCode.RPC_REQUEST_TIMEOUT);
 
         DESCRIPTIONS.put(StatusCode.SUCCESS, "Ok");
@@ -103,6 +106,9 @@ public final class StatusCodes {
         }
         if (name.endsWith("_INVALID_ARGUMENT") || name.endsWith("_INVALID_REQUEST")) {
             return 400;
+        }
+        if (name.startsWith("CONN_") && !name.equals("CONN_UNCATEGORIZED")) {
+            return 400; // the remaining connection codes are all faults of the request
         }
         return 500;
     }

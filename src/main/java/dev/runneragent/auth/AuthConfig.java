@@ -15,7 +15,7 @@ public interface AuthConfig {
     /**
      * The bootstrap user's personal access token (env {@code RUNNER_AUTH_BOOTSTRAP_KEY}). When empty, the first start
      * generates one, logs it once and writes it to {@code bootstrap-key} (mode 0600) in the data folder. Changing it
-     * replaces the previous configured key at the next start.
+     * replaces the previous key at the next start; unsetting it revokes the configured key and generates one.
      */
     Optional<String> bootstrapKey();
 }

@@ -1,5 +1,6 @@
 package dev.runneragent.auth;
 
+import dev.runneragent.auth.KeyStore.Origin;
 import dev.runneragent.store.Db;
 import dev.runneragent.store.NodeConfig;
 import io.quarkus.logging.Log;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -52,20 +55,22 @@ public class Bootstrap {
         Optional<String> generated = db.inTransaction(c -> {
             store.ensureUserLocked(c, user, clock.instant());
             if (configured.isPresent()) {
-                String hash = Tokens.hash(configured.get());
-                if (store.byHandle(c, Tokens.handleOfHash(hash)).isEmpty()) {
-                    keys.issuePersonalToken(c, user, configured.get(), "bootstrap key (configured)", true);
-                }
-                store.deleteOtherBootstrapKeys(c, user, hash);
+                useConfiguredKey(c, user, configured.get());
                 return Optional.empty();
             }
-            if (store.hasBootstrapKey(c, user)) {
+            if (store.deleteByOrigin(c, user, Origin.CONFIGURED, "") > 0) {
+                Log.warnf(
+                        "Revoked the earlier configured key of user '%s': runner.auth.bootstrap-key is no longer"
+                                + " set",
+                        user);
+            }
+            if (store.hasKeyOfOrigin(c, user, Origin.GENERATED)) {
                 return Optional.empty();
             }
             // The file is written before the key is committed: a key nobody can read would lock the node.
             String secret = Tokens.newSecret();
             writeKeyFile(keyFile, secret);
-            keys.issuePersonalToken(c, user, secret, "bootstrap key (generated)", true);
+            keys.issuePersonalToken(c, user, secret, "bootstrap key (generated)", Origin.GENERATED);
             return Optional.of(secret);
         });
         if (generated.isPresent()) {
@@ -76,6 +81,24 @@ public class Bootstrap {
             deleteStaleKeyFile(keyFile);
             Log.infof("User '%s' authenticates with the configured bootstrap key", user);
         }
+    }
+
+    /**
+     * Makes the configured key the bootstrap user's only bootstrap key. A key that already belongs to another user
+     * stops the start: one secret cannot act for two users.
+     */
+    private void useConfiguredKey(Connection c, String user, String secret) throws SQLException {
+        String hash = Tokens.hash(secret);
+        Optional<KeyStore.StoredKey> existing = store.byHash(c, hash);
+        if (existing.isPresent() && !existing.get().userId().equals(user)) {
+            throw new IllegalStateException("runner.auth.bootstrap-key is already a key of user '"
+                    + existing.get().userId() + "', not of the bootstrap user '" + user + "'; configure another key");
+        }
+        if (existing.isEmpty()) {
+            keys.issuePersonalToken(c, user, secret, "bootstrap key (configured)", Origin.CONFIGURED);
+        }
+        store.deleteByOrigin(c, user, Origin.CONFIGURED, hash);
+        store.deleteByOrigin(c, user, Origin.GENERATED, hash);
     }
 
     private static void writeKeyFile(Path file, String secret) {

@@ -16,6 +16,7 @@ import dev.runneragent.api.Caller;
 import dev.runneragent.api.Page;
 import dev.runneragent.api.ResourceKind;
 import dev.runneragent.api.Rpcs;
+import dev.runneragent.auth.KeyStore.Origin;
 import dev.runneragent.auth.KeyStore.StoredKey;
 import dev.runneragent.store.Db;
 import dev.runneragent.store.Sql;
@@ -55,9 +56,6 @@ public class KeyService {
     @Inject
     Clock clock;
 
-    /** A key just made, with the only copy of its secret. */
-    public record IssuedKey(String secret, Key key) {}
-
     /** The caller behind an {@code Authorization} header value, or an authentication failure. */
     public Caller authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
@@ -89,8 +87,8 @@ public class KeyService {
                 apps);
     }
 
-    /** Makes a personal access token for {@code userId} inside the transaction of {@code c}. */
-    IssuedKey issuePersonalToken(Connection c, String userId, String secret, String description, boolean bootstrap)
+    /** Stores {@code secret} as a personal access token of {@code userId} inside the transaction of {@code c}. */
+    void issuePersonalToken(Connection c, String userId, String secret, String description, Origin origin)
             throws SQLException {
         Key key = Key.newBuilder()
                 .setType(Caller.KeyType.PERSONAL_ACCESS_TOKEN.wireName())
@@ -99,16 +97,22 @@ public class KeyService {
                 .setCreatedAt(Sql.timestamp(clock.instant()))
                 .build();
         String hash = Tokens.hash(secret);
-        store.insert(c, new StoredKey(hash, Tokens.handleOfHash(hash), userId, bootstrap, key));
-        return new IssuedKey(secret, key.toBuilder().setId(secret).build());
+        store.insert(c, new StoredKey(hash, Tokens.handleOfHash(hash), userId, origin, key));
     }
 
-    /** Creates a user (if missing) with a new personal access token; for provisioning and tests. */
-    public IssuedKey createUserWithToken(String userId, String description) {
-        return db.inTransaction(c -> {
+    /**
+     * Creates a user (if missing) with a new personal access token and answers its secret. The node API has no
+     * endpoint that creates users; this is the one way in besides the bootstrap user (tests use it for a second
+     * user).
+     */
+    public String createUserWithToken(String userId, String description) {
+        String secret = Tokens.newSecret();
+        db.inTransaction(c -> {
             store.ensureUserLocked(c, userId, clock.instant());
-            return issuePersonalToken(c, userId, Tokens.newSecret(), description, false);
+            issuePersonalToken(c, userId, secret, description, Origin.ISSUED);
+            return null;
         });
+        return secret;
     }
 
     public MultiKeyResponse postKeys(Caller caller, PostKeysRequest request) {
@@ -125,7 +129,7 @@ public class KeyService {
             for (Key key : valid) {
                 String secret = Tokens.newSecret();
                 String hash = Tokens.hash(secret);
-                store.insert(c, new StoredKey(hash, Tokens.handleOfHash(hash), caller.userId(), false, key));
+                store.insert(c, new StoredKey(hash, Tokens.handleOfHash(hash), caller.userId(), Origin.ISSUED, key));
                 answers.add(key.toBuilder().setId(secret).build());
             }
             return answers;
@@ -138,13 +142,15 @@ public class KeyService {
         Page page = Page.of(request.getPage(), request.getPerPage(), KIND);
         Set<String> wantedScopes = new LinkedHashSet<>();
         request.getScopesList().forEach(s -> wantedScopes.add(knownScope(s, "scopes")));
+        Set<String> wantedEndpoints = new LinkedHashSet<>();
+        request.getEndpointsList().forEach(e -> wantedEndpoints.add(knownEndpoint(e, "endpoints")));
         Instant now = clock.instant();
         List<Key> matching = store.byUser(userId).stream()
                 .filter(k -> !request.getNotExpired()
                         || k.expiresAt() == null
                         || k.expiresAt().isAfter(now))
-                .filter(k -> k.key().getScopesList().containsAll(wantedScopes))
-                .filter(k -> k.key().getEndpointsList().containsAll(request.getEndpointsList()))
+                .filter(k -> grantsAll(k.key().getScopesList(), wantedScopes))
+                .filter(k -> k.key().getEndpointsList().containsAll(wantedEndpoints))
                 .map(KeyService::masked)
                 .toList();
         return MultiKeyResponse.newBuilder().addAllKeys(page.slice(matching)).build();
@@ -184,8 +190,10 @@ public class KeyService {
                         .setCreatedAt(stored.key().getCreatedAt())
                         .build();
                 StoredKey updated =
-                        new StoredKey(stored.tokenHash(), stored.handle(), userId, stored.bootstrap(), replacement);
-                store.update(c, updated);
+                        new StoredKey(stored.tokenHash(), stored.handle(), userId, stored.origin(), replacement);
+                if (!store.update(c, updated)) {
+                    throw missingKey(patch.getId());
+                }
                 answers.add(masked(updated));
             }
             return answers;
@@ -205,14 +213,17 @@ public class KeyService {
         if (reference.isBlank()) {
             throw KIND.invalid("a key id is required");
         }
-        String hash = Tokens.hash(reference);
-        Optional<StoredKey> found = store.byHandle(c, Tokens.handleOfHash(hash))
-                .filter(k -> k.tokenHash().equals(hash));
+        Optional<StoredKey> found = store.byHash(c, Tokens.hash(reference));
         if (found.isEmpty()) {
             found = store.byHandle(c, Tokens.handleOfMasked(reference));
         }
-        return found.filter(k -> k.userId().equals(userId))
-                .orElseThrow(() -> KIND.notFound("key '" + Tokens.handleOfMasked(reference) + "' does not exist"));
+        return found.filter(k -> k.userId().equals(userId)).orElseThrow(() -> missingKey(reference));
+    }
+
+    /** The answer for a key the user does not have; it never repeats a whole secret the client sent. */
+    private static ApiException missingKey(String reference) {
+        String shown = reference.length() > 8 ? reference.substring(0, 8) + "..." : reference;
+        return KIND.notFound("key '" + shown + "' does not exist");
     }
 
     /** The key to store for {@code requested}: type, apps, scopes and expiry checked; id and time set later. */
@@ -252,8 +263,14 @@ public class KeyService {
                 KIND);
         key.addApps(App.newBuilder().setId(app.getId()).setUserId(caller.userId()));
         List<String> named = new ArrayList<>();
+        Set<String> usable = scopes.appKeyScopes();
         for (String scope : requested.getScopesList()) {
-            named.add(knownScope(scope, where + ".scopes"));
+            String known = knownScope(scope, where + ".scopes");
+            if (!usable.contains(known)) {
+                throw KIND.invalid(where + ".scopes: '" + known + "' serves only endpoints that take personal access"
+                        + " tokens; an app key cannot use it");
+            }
+            named.add(known);
         }
         key.addAllScopes(scopes.withDependencies(named));
         for (String endpoint : requested.getEndpointsList()) {
@@ -263,6 +280,11 @@ public class KeyService {
             throw KIND.invalid(where + " grants nothing: give it scopes or endpoints");
         }
         return key.build();
+    }
+
+    /** Whether a key with {@code held} scopes has each of {@code wanted}; {@code All} holds every scope. */
+    private static boolean grantsAll(List<String> held, Set<String> wanted) {
+        return held.contains(ScopeTable.ALL) || held.containsAll(wanted);
     }
 
     private String knownScope(String name, String where) {

@@ -12,7 +12,6 @@ import dev.runneragent.api.Rpcs;
 import dev.runneragent.auth.ScopeTable.Requirement;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,15 +39,14 @@ public class ScopeService {
                         + request.getKeyType() + "'");
         };
         MultiScopeDepsResponse.Builder answer = MultiScopeDepsResponse.newBuilder();
-        Set<String> appKeyScopes = new LinkedHashSet<>();
         for (Requirement requirement : table.served()) {
             if (personal || !requirement.personalTokenOnly()) {
                 answer.addEndpointDeps(EndpointDeps.newBuilder()
                         .setEndpoint(Rpcs.endpoint(requirement.rpc()))
                         .addAllDependingScopes(requirement.scopes()));
-                appKeyScopes.addAll(requirement.scopes());
             }
         }
+        Set<String> appKeyScopes = table.appKeyScopes();
         for (Map.Entry<String, Set<String>> scope : table.scopeDependencies().entrySet()) {
             if (personal || appKeyScopes.contains(scope.getKey())) {
                 answer.addScopeDeps(

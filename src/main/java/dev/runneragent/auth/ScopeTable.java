@@ -52,6 +52,16 @@ public class ScopeTable {
         }
     }
 
+    /**
+     * The scopes an app key can use: {@code All}, and those the endpoints that take app keys need, with their
+     * dependencies. The others (such as {@code Keys:Add}) only serve endpoints that take personal access tokens.
+     */
+    public Set<String> appKeyScopes() {
+        Set<String> needed = new LinkedHashSet<>(List.of(ALL));
+        served.values().stream().filter(r -> !r.personalTokenOnly()).forEach(r -> needed.addAll(r.scopes()));
+        return withDependencies(needed);
+    }
+
     /** The requirement of {@code rpc}; every RPC a resource method names is in the table. */
     public Requirement requirement(String rpc) {
         Requirement requirement = served.get(rpc);

@@ -14,7 +14,7 @@ import java.util.HexFormat;
  */
 final class Tokens {
 
-    static final int HANDLE_LENGTH = 8;
+    static final int HANDLE_LENGTH = 16;
     private static final int SECRET_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();

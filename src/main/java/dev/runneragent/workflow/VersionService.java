@@ -189,7 +189,12 @@ public class VersionService {
         WorkflowVersion.Builder result = current.toBuilder()
                 .setDescription(patched.getDescription())
                 .setLicense(patched.getLicense())
-                .setVisibility(patched.getVisibility())
+                .setVisibility(
+                        patched.getVisibility().getGettable() == Visibility.Gettable.UNKNOWN_VISIBILITY
+                                ? Visibility.newBuilder()
+                                        .setGettable(Visibility.Gettable.PRIVATE)
+                                        .build()
+                                : patched.getVisibility())
                 .setModifiedAt(Sql.timestamp(clock.instant()));
         if (patched.hasMetadata()) {
             result.setMetadata(patched.getMetadata());

@@ -126,6 +126,9 @@ public class WorkflowService {
                 doomed.addAll(store.allInApp(c, userId, appId));
             } else {
                 for (String id : new HashSet<>(request.getIdsList())) {
+                    if (id.isEmpty()) {
+                        throw KIND.invalid("ids must not hold an empty id");
+                    }
                     doomed.add(workflows.find(c, userId, appId, id));
                 }
             }
@@ -191,7 +194,7 @@ public class WorkflowService {
     private Workflow rename(Connection c, String userId, String appId, IdUpdateSource ids) throws SQLException {
         Stored stored = workflows.find(c, userId, appId, ids.getId());
         if (!ids.getNewId().equals(ids.getId())
-                && store.find(c, userId, appId, ids.getNewId()).isPresent()) {
+                && store.lock(c, userId, appId, ids.getNewId()).isPresent()) {
             throw duplicate(ids.getNewId());
         }
         Workflow renamed = stored.workflow().toBuilder().setId(ids.getNewId()).build();
@@ -204,7 +207,7 @@ public class WorkflowService {
         try {
             db.inTransaction(c -> {
                 for (Workflow workflow : created) {
-                    if (store.find(c, workflow.getUserId(), workflow.getAppId(), workflow.getId())
+                    if (store.lock(c, workflow.getUserId(), workflow.getAppId(), workflow.getId())
                             .isPresent()) {
                         throw duplicate(workflow.getId());
                     }

@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * Workflows and their versions. A workflow row holds the Workflow message of its latest version; ids, app and user
- * live in columns and are filled into the messages on read, so a rename touches one column.
+ * live in columns and are filled into the messages on read, so a rename leaves the stored versions untouched.
  */
 @ApplicationScoped
 public class WorkflowStore {
@@ -106,9 +106,22 @@ public class WorkflowStore {
         }
     }
 
-    public Optional<Stored> find(Connection c, String userId, String appId, String id) throws SQLException {
+    /**
+     * The workflow, locked until the transaction of {@code c} ends: every read-modify-write of a workflow goes
+     * through here, so two writers of one workflow take turns instead of overwriting each other.
+     */
+    public Optional<Stored> lock(Connection c, String userId, String appId, String id) throws SQLException {
+        return select(c, userId, appId, id, " FOR UPDATE");
+    }
+
+    public Optional<Stored> find(String userId, String appId, String id) {
+        return db.read(c -> select(c, userId, appId, id, ""));
+    }
+
+    private static Optional<Stored> select(Connection c, String userId, String appId, String id, String lock)
+            throws SQLException {
         try (PreparedStatement query = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM workflows WHERE user_id = ? AND app_id = ? AND id = ?")) {
+                "SELECT " + COLUMNS + " FROM workflows WHERE user_id = ? AND app_id = ? AND id = ?" + lock)) {
             query.setString(1, userId);
             query.setString(2, appId);
             query.setString(3, id);
@@ -116,10 +129,6 @@ public class WorkflowStore {
                 return rows.next() ? Optional.of(read(rows)) : Optional.empty();
             }
         }
-    }
-
-    public Optional<Stored> find(String userId, String appId, String id) {
-        return db.read(c -> find(c, userId, appId, id));
     }
 
     /** Every workflow of one app, locked for the transaction of {@code c}. */
@@ -151,10 +160,13 @@ public class WorkflowStore {
             args.add(Sql.likeContains(term.toLowerCase(Locale.ROOT)));
         }
         String direction = filter.ascending() ? " ASC" : " DESC";
+        // Ids sort by code point on both databases; PostgreSQL would otherwise use its locale's collation.
+        String id = db.dialect() == Db.Dialect.POSTGRESQL ? "id COLLATE \"C\"" : "id";
         sql.append(" ORDER BY ")
-                .append(filter.sort().column)
+                .append(filter.sort() == Sort.ID ? id : filter.sort().column)
                 .append(direction)
-                .append(", id")
+                .append(", ")
+                .append(id)
                 .append(direction)
                 .append(" LIMIT ? OFFSET ?");
         args.add(filter.page().perPage());

@@ -1,6 +1,7 @@
 package dev.runneragent.workflow;
 
 import com.clarifai.grpc.api.Model;
+import com.clarifai.grpc.api.NodeInput;
 import com.clarifai.grpc.api.WorkflowNode;
 import dev.runneragent.execution.ModelLocator;
 import io.quarkus.arc.All;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class WorkflowValidator {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+    /** Workflow (and app) ids: letters, digits, '_' and '-', at most 128, as the store's columns hold. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 
     @Inject
     @All
@@ -35,13 +37,23 @@ public class WorkflowValidator {
         }
     }
 
-    /** The nodes in topological order, each with the model version it will run. */
+    /**
+     * The nodes in topological order, each with the model version it will run, and each input named once (a merge
+     * patch appends {@code nodeInputs}, which have no id, so re-sending a node would otherwise double its edges).
+     */
     public List<WorkflowNode> validNodes(String userId, List<WorkflowNode> nodes) {
         List<WorkflowNode> resolved = new ArrayList<>();
         for (WorkflowNode node : WorkflowGraph.sorted(nodes)) {
-            resolved.add(withServedModel(userId, node));
+            resolved.add(withServedModel(userId, withDistinctInputs(node)));
         }
         return resolved;
+    }
+
+    private static WorkflowNode withDistinctInputs(WorkflowNode node) {
+        List<NodeInput> distinct = node.getNodeInputsList().stream().distinct().toList();
+        return distinct.size() == node.getNodeInputsCount()
+                ? node
+                : node.toBuilder().clearNodeInputs().addAllNodeInputs(distinct).build();
     }
 
     private WorkflowNode withServedModel(String userId, WorkflowNode node) {

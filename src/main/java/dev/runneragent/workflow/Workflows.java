@@ -18,7 +18,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -56,7 +59,7 @@ class Workflows {
     }
 
     Stored find(Connection c, String userId, String appId, String workflowId) throws SQLException {
-        return store.find(c, userId, appId, workflowId).orElseThrow(() -> missing(workflowId));
+        return store.lock(c, userId, appId, workflowId).orElseThrow(() -> missing(workflowId));
     }
 
     /** A new workflow from a client's request, with its first version. */
@@ -96,14 +99,51 @@ class Workflows {
                 .setModifiedAt(now)
                 .setStarCount(patched.getIsStarred() ? 1 : 0)
                 .setVersion(current.getVersion());
+        if (patched.getVisibility().getGettable() == Visibility.Gettable.UNKNOWN_VISIBILITY) {
+            result.setVisibility(PRIVATE);
+        }
         if (!patched.getNodesList().equals(current.getNodesList())) {
-            result.clearNodes().addAllNodes(validator.validNodes(current.getUserId(), patched.getNodesList()));
-            result.setVersion(newVersion(now, current.getId(), current.getAppId(), current.getUserId()));
-            store.insertVersion(c, stored.pk(), versionOf(result.build()));
+            List<WorkflowNode> nodes = validator.validNodes(
+                    current.getUserId(), withoutInheritedVersions(current.getNodesList(), patched.getNodesList()));
+            result.clearNodes().addAllNodes(nodes);
+            if (!nodes.equals(current.getNodesList())) { // the same graph once validated makes no new version
+                result.setVersion(newVersion(now, current.getId(), current.getAppId(), current.getUserId()));
+                store.insertVersion(c, stored.pk(), versionOf(result.build()));
+            }
         }
         Workflow updated = result.build();
         store.update(c, stored.pk(), updated);
         return updated;
+    }
+
+    /**
+     * A merge that gives a node another model keeps the version the node had, which the server itself filled in
+     * for the old model; it must not pin the new model to it. Such an inherited version is cleared, so the new
+     * model's served version is taken.
+     */
+    private static List<WorkflowNode> withoutInheritedVersions(List<WorkflowNode> before, List<WorkflowNode> after) {
+        Map<String, WorkflowNode> old = new HashMap<>();
+        before.forEach(node -> old.put(node.getId(), node));
+        return after.stream()
+                .map(node -> {
+                    WorkflowNode was = old.get(node.getId());
+                    boolean modelChanged = was != null
+                            && !was.getModel().getId().equals(node.getModel().getId());
+                    boolean versionInherited = was != null
+                            && was.getModel()
+                                    .getModelVersion()
+                                    .getId()
+                                    .equals(node.getModel().getModelVersion().getId());
+                    if (modelChanged && versionInherited) {
+                        return node.toBuilder()
+                                .setModel(node.getModel().toBuilder()
+                                        .setModelVersion(node.getModel().getModelVersion().toBuilder()
+                                                .clearId()))
+                                .build();
+                    }
+                    return node;
+                })
+                .toList();
     }
 
     /** The full WorkflowVersion of a workflow's current version (the workflow carries it without nodes). */
@@ -120,7 +160,7 @@ class Workflows {
     /** Checks {@code additionalFields}: workflows know "stars" and "all"; anything else is an invalid argument. */
     static boolean wantsStars(List<String> additionalFields) {
         for (String field : additionalFields) {
-            if (!ADDITIONAL_FIELDS.contains(field)) {
+            if (!ADDITIONAL_FIELDS.contains(field.toLowerCase(Locale.ROOT))) {
                 throw KIND.invalid("additionalFields: unknown field '" + field + "'; supported: "
                         + String.join(", ", ADDITIONAL_FIELDS));
             }

@@ -28,6 +28,32 @@ class StatusCodesTest {
     }
 
     @Test
+    void noClientErrorFallsThroughToAServerError() {
+        for (StatusCode code : StatusCode.values()) {
+            if (code == StatusCode.UNRECOGNIZED) {
+                continue;
+            }
+            String name = code.name();
+            int http = StatusCodes.httpStatus(code);
+            if (name.endsWith("_INVALID_ARGUMENT") || name.endsWith("_INVALID_REQUEST")) {
+                assertEquals(400, http, name);
+            } else if (name.endsWith("_DOES_NOT_EXIST")) {
+                assertEquals(404, http, name);
+            } else if (name.startsWith("CONN_") && !name.equals("CONN_UNCATEGORIZED")) {
+                org.junit.jupiter.api.Assertions.assertTrue(http >= 400 && http < 500, name + " answered " + http);
+            }
+        }
+    }
+
+    @Test
+    void busyAndRetryAnswersAreServiceUnavailable() {
+        assertEquals(503, StatusCodes.httpStatus(StatusCode.TRY_AGAIN));
+        assertEquals(503, StatusCodes.httpStatus(StatusCode.MODEL_DEPLOYING));
+        assertEquals(503, StatusCodes.httpStatus(StatusCode.RPC_SERVER_UNAVAILABLE));
+        assertEquals(429, StatusCodes.httpStatus(StatusCode.CONN_THROTTLED));
+    }
+
+    @Test
     void describesCodesInClarifaisWordsOrFromTheirNames() {
         assertEquals("Ok", StatusCodes.description(StatusCode.SUCCESS));
         assertEquals("API key not found", StatusCodes.description(StatusCode.CONN_KEY_NOT_FOUND));

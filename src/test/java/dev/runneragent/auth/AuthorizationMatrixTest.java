@@ -8,16 +8,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.clarifai.grpc.api.Key;
 import dev.runneragent.store.Db;
-import dev.runneragent.store.Sql;
 import dev.runneragent.testing.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +75,7 @@ class AuthorizationMatrixTest {
                 .statusCode(200)
                 .extract()
                 .path("keys[0].id");
-        expiredKey = insertExpiredKey();
+        expiredKey = ExpiredKeys.insert("admin", null, "matrix expired key", "All");
         bobKey = Users.tokenFor(BOB);
     }
 
@@ -118,14 +115,39 @@ class AuthorizationMatrixTest {
     @TestFactory
     Stream<DynamicTest> everyEndpointHidesAnotherUsersResources() {
         return endpoints().stream()
-                .filter(e -> e.template().contains("{"))
+                .filter(e -> namesAResource(e) || e.template().contains("{userId}"))
                 .map(e -> DynamicTest.dynamicTest(e.toString(), () -> {
-                    String path = e.template().contains("{userId}") ? "admin" : "me";
-                    call(withKey(bobKey), e, path)
-                            .then()
-                            .statusCode(404)
-                            .body("status.code", org.hamcrest.Matchers.endsWith("DOES_NOT_EXIST"));
+                    if (e.template().contains("{userId}")) {
+                        hidden(call(withKey(bobKey), e, "admin", "{}"));
+                    }
+                    if (namesAResource(e)) {
+                        // bob's own user and app, the admin's resource: the resource lookup itself must hide it
+                        hidden(call(withKey(bobKey), e, "me", resourceBody(e)));
+                    }
                 }));
+    }
+
+    /** Whether the request names one of the admin's resources: by a path parameter or, on bare routes, the body. */
+    private static boolean namesAResource(Endpoint e) {
+        String rest = e.template().replace("{userId}", "").replace("{appId}", "");
+        return rest.contains("{") || BARE_BODIES.containsKey(e.toString());
+    }
+
+    private static String resourceBody(Endpoint e) {
+        return BARE_BODIES.getOrDefault(e.toString(), "{}");
+    }
+
+    /** Bare routes whose body names the resources they act on. */
+    private static final Map<String, String> BARE_BODIES = Map.of(
+            "PATCH /v2/workflows", "{\"action\":\"merge\",\"workflows\":[{\"id\":\"" + WORKFLOW + "\"}]}",
+            "DELETE /v2/workflows", "{\"ids\":[\"" + WORKFLOW + "\"]}");
+
+    private static void hidden(io.restassured.response.Response answer) {
+        answer.then()
+                .log()
+                .ifValidationFails()
+                .statusCode(404)
+                .body("status.code", org.hamcrest.Matchers.endsWith("DOES_NOT_EXIST"));
     }
 
     @Test
@@ -147,6 +169,11 @@ class AuthorizationMatrixTest {
     }
 
     private static io.restassured.response.Response call(RequestSpecification request, Endpoint e, String user) {
+        return call(request, e, user, "{}");
+    }
+
+    private static io.restassured.response.Response call(
+            RequestSpecification request, Endpoint e, String user, String body) {
         String path = e.template()
                 .replace("{userId}", user)
                 .replace("{appId}", "main")
@@ -157,7 +184,7 @@ class AuthorizationMatrixTest {
                 .replaceAll("\\{[A-Za-z]+}", "matrix-id");
         RequestSpecification spec = request.contentType(ContentType.JSON);
         if (!e.method().equals("get")) {
-            spec = spec.body("{}");
+            spec = spec.body(body);
         }
         return spec.request(e.method(), path);
     }
@@ -177,21 +204,5 @@ class AuthorizationMatrixTest {
                 .filter(m -> List.of("get", "post", "patch", "delete", "put").contains(m))
                 .forEach(m -> endpoints.add(new Endpoint(m, template))));
         return endpoints;
-    }
-
-    private String insertExpiredKey() {
-        String secret = Tokens.newSecret();
-        String hash = Tokens.hash(secret);
-        Key key = Key.newBuilder()
-                .setType("personal_access_token")
-                .addScopes("All")
-                .setCreatedAt(Sql.timestamp(Instant.parse("2020-01-01T00:00:00Z")))
-                .setExpiresAt(Sql.timestamp(Instant.parse("2020-06-01T00:00:00Z")))
-                .build();
-        db.inTransaction(c -> {
-            store.insert(c, new KeyStore.StoredKey(hash, Tokens.handleOfHash(hash), "admin", false, key));
-            return null;
-        });
-        return secret;
     }
 }

@@ -7,20 +7,17 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.clarifai.grpc.api.Key;
 import dev.runneragent.store.Db;
-import dev.runneragent.store.Sql;
 import dev.runneragent.testing.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 /** PostKeys, ListKeys, GetKey, PatchKeys and DeleteKey, with their errors. */
@@ -47,7 +44,7 @@ class KeyResourceTest {
                 .then()
                 .statusCode(200)
                 .body("keys.id", not(hasItem(secret)))
-                .body("keys.find { it.description == 'shown once' }.id", matchesPattern("[0-9a-f]{8}\\*{24}"));
+                .body("keys.find { it.description == 'shown once' }.id", matchesPattern("[0-9a-f]{16}\\*{16}"));
     }
 
     @Test
@@ -99,11 +96,16 @@ class KeyResourceTest {
 
     @Test
     void listFiltersByScopesEndpointsAndExpiry() {
-        String soon = Instant.now().plus(1, ChronoUnit.DAYS).toString();
         create("filter-endpoint", ",\"endpoints\":[\"/clarifai.api.V2/ListModels\"]");
-        create("filter-expiring", ",\"expiresAt\":\"" + soon + "\"");
         asAdmin()
-                .queryParam("endpoints", "/clarifai.api.V2/ListModels")
+                .body("{\"keys\":[{\"description\":\"filter-models\",\"scopes\":[\"Models:Get\"],"
+                        + "\"apps\":[{\"id\":\"key-app\"}]}]}")
+                .post(KEYS)
+                .then()
+                .statusCode(200);
+        ExpiredKeys.insert("admin", "key-app", "filter-expired", "Workflows:Add", "Workflows:Get");
+        asAdmin()
+                .queryParam("endpoints", "ListModels")
                 .get(KEYS)
                 .then()
                 .body("keys.description", contains("filter-endpoint"));
@@ -112,16 +114,29 @@ class KeyResourceTest {
                 .queryParam("per_page", "1000")
                 .get(KEYS)
                 .then()
-                .body("keys.description", hasItem("filter-expiring"))
-                .body("keys.description", not(hasItem("bootstrap key (configured)")));
+                .body("keys.description", hasItems("filter-endpoint", "filter-expired", "bootstrap key (configured)"))
+                .body("keys.description", not(hasItem("filter-models")));
+        asAdmin().queryParam("perPage", "1000").get(KEYS).then().body("keys.description", hasItem("filter-expired"));
         asAdmin()
                 .queryParam("notExpired", "true")
                 .queryParam("perPage", "1000")
                 .get(KEYS)
                 .then()
-                .body("keys.description", hasItem("filter-expiring"));
+                .body("keys.description", hasItems("filter-models", "filter-endpoint"))
+                .body("keys.description", not(hasItem("filter-expired")));
         asAdmin().queryParam("scopes", "Nope:Get").get(KEYS).then().statusCode(400);
         asAdmin().queryParam("perPage", "1001").get(KEYS).then().statusCode(400).body("keys", hasSize(0));
+    }
+
+    @Test
+    void appKeysCannotHoldScopesOnlyPersonalTokensUse() {
+        refused(APP_KEY.formatted("keys", "").replace("Workflows:Add", "Keys:Add"), "'Keys:Add' serves only");
+        asAdmin()
+                .body(APP_KEY.formatted("everything", "").replace("Workflows:Add", "All"))
+                .post(KEYS)
+                .then()
+                .statusCode(200)
+                .body("keys[0].scopes", contains("All"));
     }
 
     @Test
@@ -143,7 +158,7 @@ class KeyResourceTest {
                 .body("key.description", equalTo("to patch"))
                 .extract()
                 .path("key.id");
-        asAdmin().get(KEYS + "/" + masked.substring(0, 8)).then().statusCode(200);
+        asAdmin().get(KEYS + "/" + masked.substring(0, 16)).then().statusCode(200);
         asAdmin()
                 .body("""
                 {"action":"overwrite","keys":[{"id":"%s","description":"patched","scopes":["Models:Get"],
@@ -183,18 +198,7 @@ class KeyResourceTest {
 
     @Test
     void expiredKeyIsRefusedWith401() {
-        String secret = Tokens.newSecret();
-        String hash = Tokens.hash(secret);
-        Key expired = Key.newBuilder()
-                .setType("api_key")
-                .addScopes("All")
-                .setCreatedAt(Sql.timestamp(Instant.parse("2020-01-01T00:00:00Z")))
-                .setExpiresAt(Sql.timestamp(Instant.parse("2021-01-01T00:00:00Z")))
-                .build();
-        db.inTransaction(c -> {
-            store.insert(c, new KeyStore.StoredKey(hash, Tokens.handleOfHash(hash), "admin", false, expired));
-            return null;
-        });
+        String secret = ExpiredKeys.insert("admin", null, "expired", "All");
         withKey(secret)
                 .get("/v2/workflows")
                 .then()

@@ -31,7 +31,7 @@ class KeyStoreTest {
     void bootstrapUserAndKeyExistAfterStart() {
         assertTrue(store.byHash(Tokens.hash(dev.runneragent.testing.TestNode.ADMIN_KEY))
                 .isPresent());
-        assertTrue(db.<Boolean>read(c -> store.hasBootstrapKey(c, "admin")));
+        assertTrue(db.<Boolean>read(c -> store.hasKeyOfOrigin(c, "admin", KeyStore.Origin.CONFIGURED)));
     }
 
     @Test
@@ -67,7 +67,7 @@ class KeyStoreTest {
                 key.tokenHash(),
                 key.handle(),
                 user,
-                false,
+                KeyStore.Origin.ISSUED,
                 key.key().toBuilder().setDescription("second").build());
         db.inTransaction(c -> {
             store.update(c, updated);
@@ -92,7 +92,8 @@ class KeyStoreTest {
             store.insert(c, key);
             return null;
         });
-        KeyStore.StoredKey clash = new KeyStore.StoredKey(Tokens.hash("other"), key.handle(), user, false, key.key());
+        KeyStore.StoredKey clash =
+                new KeyStore.StoredKey(Tokens.hash("other"), key.handle(), user, KeyStore.Origin.ISSUED, key.key());
         assertThrows(
                 StoreException.DuplicateKeyException.class,
                 () -> db.inTransaction(c -> {
@@ -118,6 +119,6 @@ class KeyStoreTest {
                 .addScopes("Workflows:Get")
                 .setCreatedAt(Sql.timestamp(CREATED))
                 .build();
-        return new KeyStore.StoredKey(hash, Tokens.handleOfHash(hash), user, false, key);
+        return new KeyStore.StoredKey(hash, Tokens.handleOfHash(hash), user, KeyStore.Origin.ISSUED, key);
     }
 }

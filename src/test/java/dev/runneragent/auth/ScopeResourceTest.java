@@ -42,7 +42,8 @@ class ScopeResourceTest {
                 .statusCode(200)
                 .body("endpointDeps.endpoint", hasItem("/clarifai.api.V2/PostWorkflows"))
                 .body("endpointDeps.endpoint", not(hasItem("/clarifai.api.V2/PostKeys")))
-                .body("scopeDeps.scope", not(hasItem("Keys:Add")));
+                .body("scopeDeps.scope", not(hasItem("Keys:Add")))
+                .body("scopeDeps.scope", hasItems("All", "Workflows:Add"));
         asAdmin()
                 .queryParam("keyType", "magic")
                 .get("/v2/users/me/scopes")

@@ -26,7 +26,7 @@ class WorkflowPatchResourceTest {
     void mergeOverwritesScalarsDeepMergesObjectsAndAppendsLists() {
         create("merge");
         String version = versionOf("merge");
-        patch("merge", """
+        patch("""
                 {"action":"merge","workflows":[{"id":"merge","description":"after","useCases":["two"],
                   "metadata":{"team":{"size":4},"tags":["b"]},"notes":null}]}""")
                 .then()
@@ -43,7 +43,7 @@ class WorkflowPatchResourceTest {
     @Test
     void mergeOfEmptyListOrObjectReplaces() {
         create("merge-empty");
-        patch("merge-empty", """
+        patch("""
                 {"action":"merge","workflows":[{"id":"merge-empty","useCases":[],"metadata":{}}]}""")
                 .then()
                 .statusCode(200)
@@ -55,7 +55,7 @@ class WorkflowPatchResourceTest {
     void mergingNodesByIdMakesANewVersionAndKeepsTheOldOne() {
         create("merge-nodes");
         String first = versionOf("merge-nodes");
-        patch("merge-nodes", """
+        patch("""
                 {"action":"merge","workflows":[{"id":"merge-nodes","nodes":[
                   {"id":"classify","suppressOutput":true},
                   {"id":"embed","model":{"id":"text-embedder"},"nodeInputs":[{"nodeId":"classify"}]}]}]}""")
@@ -74,9 +74,44 @@ class WorkflowPatchResourceTest {
     }
 
     @Test
+    void mergingANewModelIntoANodeTakesThatModelsServedVersion() {
+        create("swap-model");
+        patch("""
+                {"action":"merge","workflows":[{"id":"swap-model","nodes":[
+                  {"id":"classify","model":{"id":"text-embedder"}}]}]}""")
+                .then()
+                .statusCode(200)
+                .body("workflows[0].nodes[0].model.id", equalTo("text-embedder"))
+                .body("workflows[0].nodes[0].model.modelVersion.id", equalTo("v7"));
+    }
+
+    @Test
+    void resendingANodeInAMergeDoesNotDoubleItsInputs() {
+        create("inputs-once");
+        String edge = """
+                {"action":"merge","workflows":[{"id":"inputs-once","nodes":[
+                  {"id":"embed","model":{"id":"text-embedder"},"nodeInputs":[{"nodeId":"classify"}]}]}]}""";
+        patch(edge).then().statusCode(200);
+        String version = versionOf("inputs-once");
+        patch(edge)
+                .then()
+                .statusCode(200)
+                .body("workflows[0].nodes[1].nodeInputs.nodeId", contains("classify"))
+                .body("workflows[0].version.id", equalTo(version));
+    }
+
+    @Test
+    void overwriteWithoutVisibilityKeepsTheWorkflowPrivate() {
+        create("overwrite-visibility");
+        patch("""
+                {"action":"overwrite","workflows":[{"id":"overwrite-visibility",
+                  "nodes":[{"id":"classify","model":{"id":"colour-classifier"}}]}]}""").then().statusCode(200).body("workflows[0].visibility.gettable", equalTo("PRIVATE"));
+    }
+
+    @Test
     void overwriteReplacesTheWholeWorkflow() {
         create("overwrite");
-        patch("overwrite", """
+        patch("""
                 {"action":"overwrite","workflows":[{"id":"overwrite","description":"new",
                   "nodes":[{"id":"embed","model":{"id":"text-embedder"}}]}]}""")
                 .then()
@@ -86,7 +121,7 @@ class WorkflowPatchResourceTest {
                 .body("workflows[0].useCases", hasSize(0))
                 .body("workflows[0].metadata", nullValue())
                 .body("workflows[0].nodes.id", contains("embed"));
-        patch("overwrite", "{\"action\":\"overwrite\",\"workflows\":[{\"id\":\"overwrite\"}]}")
+        patch("{\"action\":\"overwrite\",\"workflows\":[{\"id\":\"overwrite\"}]}")
                 .then()
                 .statusCode(400)
                 .body("status.details", containsString("at least one node"));
@@ -95,10 +130,10 @@ class WorkflowPatchResourceTest {
     @Test
     void removeDeletesListEntriesByIdAndMetadataKeysSentAsTrue() {
         create("remove");
-        patch("remove", """
+        patch("""
                 {"action":"merge","workflows":[{"id":"remove","nodes":[
                   {"id":"embed","model":{"id":"text-embedder"}}]}]}""").then().statusCode(200);
-        patch("remove", """
+        patch("""
                 {"action":"remove","workflows":[{"id":"remove","nodes":[{"id":"embed"}],
                   "metadata":{"team":{"size":true},"tags":true},"useCases":["one"],"description":"overwritten"}]}""")
                 .then()
@@ -114,10 +149,10 @@ class WorkflowPatchResourceTest {
     @Test
     void removingANodeOthersReadFromIsAGraphError() {
         create("remove-parent");
-        patch("remove-parent", """
+        patch("""
                 {"action":"merge","workflows":[{"id":"remove-parent","nodes":[
                   {"id":"embed","model":{"id":"text-embedder"},"nodeInputs":[{"nodeId":"classify"}]}]}]}""").then().statusCode(200);
-        patch("remove-parent", """
+        patch("""
                 {"action":"remove","workflows":[{"id":"remove-parent","nodes":[{"id":"classify"}]}]}""")
                 .then()
                 .statusCode(400)
@@ -129,17 +164,13 @@ class WorkflowPatchResourceTest {
     @Test
     void removeClearsTheImageOnlyWhenNothingElseIsPatched() {
         create("image");
-        patch(
-                        "image",
-                        "{\"action\":\"merge\",\"workflows\":[{\"id\":\"image\",\"image\":{\"url\":\"http://x/i.png\"}}]}")
+        patch("{\"action\":\"merge\",\"workflows\":[{\"id\":\"image\",\"image\":{\"url\":\"http://x/i.png\"}}]}")
                 .then()
                 .statusCode(200)
                 .body("workflows[0].image.url", equalTo("http://x/i.png"));
-        patch("image", """
+        patch("""
                 {"action":"remove","workflows":[{"id":"image","image":{"url":"http://x/i.png"},"notes":"x"}]}""").then().statusCode(400).body("status.details", containsString("only in a request"));
-        patch(
-                        "image",
-                        "{\"action\":\"remove\",\"workflows\":[{\"id\":\"image\",\"image\":{\"url\":\"http://x/i.png\"}}]}")
+        patch("{\"action\":\"remove\",\"workflows\":[{\"id\":\"image\",\"image\":{\"url\":\"http://x/i.png\"}}]}")
                 .then()
                 .statusCode(200)
                 .body("workflows[0].image", nullValue());
@@ -148,19 +179,17 @@ class WorkflowPatchResourceTest {
     @Test
     void refusesUnknownActionMissingIdAndUnknownWorkflow() {
         create("errors");
-        patch("errors", "{\"action\":\"replace\",\"workflows\":[{\"id\":\"errors\"}]}")
+        patch("{\"action\":\"replace\",\"workflows\":[{\"id\":\"errors\"}]}")
                 .then()
                 .statusCode(400)
                 .body("status.code", equalTo("WORKFLOW_INVALID_ARGUMENT"))
                 .body("status.details", containsString("unknown patch action 'replace'"));
-        patch("errors", "{\"action\":\"merge\",\"workflows\":[{\"description\":\"x\"}]}")
+        patch("{\"action\":\"merge\",\"workflows\":[{\"description\":\"x\"}]}")
                 .then()
                 .statusCode(400)
                 .body("status.details", containsString("workflows[0].id is required"));
-        patch(
-                        "errors",
-                        "{\"action\":\"merge\",\"workflows\":[{\"id\":\"errors\",\"description\":\"changed\"},"
-                                + "{\"id\":\"ghost\"}]}")
+        patch("{\"action\":\"merge\",\"workflows\":[{\"id\":\"errors\",\"description\":\"changed\"},"
+                        + "{\"id\":\"ghost\"}]}")
                 .then()
                 .statusCode(404)
                 .body("status.code", equalTo("WORKFLOW_DOES_NOT_EXIST"));
@@ -213,7 +242,7 @@ class WorkflowPatchResourceTest {
         return asAdmin().get(APP + "/" + id).then().extract().path("workflow.version.id");
     }
 
-    private static io.restassured.response.Response patch(String id, String body) {
+    private static io.restassured.response.Response patch(String body) {
         return asAdmin().body(body).patch(APP);
     }
 }

@@ -101,15 +101,37 @@ class WorkflowResourceTest {
     @Test
     void failedRequestWritesNothingEvenForItsValidWorkflows() {
         asAdmin()
-                .body("""
-                {"workflows":[{"id":"all-or-nothing-1","nodes":[{"id":"a","model":{"id":"colour-classifier"}}]},
-                              {"id":"all-or-nothing-2","nodes":[{"id":"b","model":{"id":"no-such-model"}}]}]}""")
+                .body(ONE_NODE.formatted("already-there"))
                 .post("/v2/workflows")
+                .then()
+                .statusCode(200);
+        // The duplicate is found inside the transaction, after the first workflow and its version were written.
+        asAdmin()
+                .body("""
+                {"workflows":[{"id":"all-or-nothing","nodes":[{"id":"a","model":{"id":"colour-classifier"}}]},
+                              {"id":"already-there","nodes":[{"id":"b","model":{"id":"colour-classifier"}}]}]}""")
+                .post("/v2/workflows")
+                .then()
+                .statusCode(409)
+                .body("status.code", equalTo("WORKFLOW_DUPLICATE"))
+                .body("status.details", containsString("already-there"));
+        asAdmin().get("/v2/workflows/all-or-nothing").then().statusCode(404);
+        asAdmin()
+                .body(ONE_NODE.formatted("all-or-nothing"))
+                .post("/v2/workflows")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    void refusesAnAppIdTheStoreCannotHold() {
+        asAdmin()
+                .body(ONE_NODE.formatted("long-app"))
+                .post(APP_ROUTE.formatted("a".repeat(129)))
                 .then()
                 .statusCode(400)
                 .body("status.code", equalTo("WORKFLOW_INVALID_ARGUMENT"))
-                .body("status.details", containsString("no-such-model"));
-        asAdmin().get("/v2/workflows/all-or-nothing-1").then().statusCode(404);
+                .body("status.details", containsString("app id"));
     }
 
     @Test
@@ -225,6 +247,12 @@ class WorkflowResourceTest {
                 .then()
                 .statusCode(400)
                 .body("status.details", containsString("deleteAll"));
+        asAdmin()
+                .body("{\"ids\":[\"\"]}")
+                .delete(APP_ROUTE.formatted("many"))
+                .then()
+                .statusCode(400)
+                .body("status.details", containsString("empty id"));
         asAdmin()
                 .body("{\"deleteAll\":true}")
                 .delete(APP_ROUTE.formatted("many"))

@@ -99,6 +99,20 @@ class WorkflowStoreTest {
     }
 
     @Test
+    void idsSortByCodePointOnEveryDatabase() {
+        String app = app();
+        db.inTransaction(c -> {
+            for (String id : List.of("alpha", "Zeta", "a-c")) {
+                store.insert(c, workflow(app, id, T0, ""));
+            }
+            return null;
+        });
+        assertEquals(
+                List.of("Zeta", "a-c", "alpha"),
+                ids(filter(app, List.of(), WorkflowStore.Sort.ID, true, new Page(1, 10))));
+    }
+
+    @Test
     void renameMovesTheWorkflowAndKeepsItsVersions() {
         String app = app();
         Workflow workflow = workflow(app, "before", T0, "");
