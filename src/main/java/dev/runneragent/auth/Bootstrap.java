@@ -49,8 +49,11 @@ public class Bootstrap {
     Clock clock;
 
     void onStart(@Observes StartupEvent event) {
-        String user = config.bootstrapUser();
-        Optional<String> configured = config.bootstrapKey().map(String::trim).filter(k -> !k.isEmpty());
+        apply(config.bootstrapUser(), config.bootstrapKey().map(String::trim).filter(k -> !k.isEmpty()));
+    }
+
+    /** Gives {@code user} its bootstrap key: {@code configured}, or a generated one when there is none. */
+    void apply(String user, Optional<String> configured) {
         Path keyFile = node.dataDir().resolve(KEY_FILE);
         Optional<String> generated = db.inTransaction(c -> {
             store.ensureUserLocked(c, user, clock.instant());
