@@ -53,6 +53,9 @@ public class VersionService {
     WorkflowStore store;
 
     @Inject
+    VersionStore versionStore;
+
+    @Inject
     Workflows workflows;
 
     @Inject
@@ -62,7 +65,7 @@ public class VersionService {
         Page page = Page.of(request.getPage(), request.getPerPage(), KIND);
         Stored stored = workflows.find(caller, request.getUserAppId(), request.getWorkflowId());
         return MultiWorkflowVersionResponse.newBuilder()
-                .addAllWorkflowVersions(store.versions(stored, page))
+                .addAllWorkflowVersions(versionStore.versions(stored, page))
                 .build();
     }
 
@@ -102,7 +105,7 @@ public class VersionService {
                 WorkflowVersion current =
                         version(c, w, request.getWorkflowVersions(i).getId());
                 WorkflowVersion result = applyPatch(action, current, patches.get(i), i);
-                store.updateVersion(c, w.pk(), result);
+                versionStore.updateVersion(c, w.pk(), result);
                 answers.add(result);
             }
             refreshLatest(c, w);
@@ -125,7 +128,7 @@ public class VersionService {
                             + stored.workflow().getId() + "' and cannot be deleted; patch the workflow's nodes to"
                             + " make a newer one, or delete the workflow");
                 }
-                store.deleteVersion(c, stored.pk(), versionId);
+                versionStore.deleteVersion(c, stored.pk(), versionId);
             }
             return null;
         });
@@ -159,7 +162,7 @@ public class VersionService {
                         .setVisibility(Visibility.newBuilder().setGettable(gettable))
                         .setModifiedAt(Sql.timestamp(clock.instant()))
                         .build();
-                store.updateVersion(c, stored.pk(), version);
+                versionStore.updateVersion(c, stored.pk(), version);
             }
             refreshLatest(c, stored);
             return null;
@@ -220,7 +223,8 @@ public class VersionService {
         if (versionId.isEmpty()) {
             throw KIND.invalid("a workflow version id is required");
         }
-        return store.findVersion(c, stored.workflow(), stored.pk(), versionId)
+        return versionStore
+                .findVersion(c, stored.workflow(), stored.pk(), versionId)
                 .orElseThrow(() -> KIND.notFound(
                         "workflow '" + stored.workflow().getId() + "' has no version '" + versionId + "'"));
     }

@@ -46,6 +46,9 @@ public class WorkflowService {
     WorkflowStore store;
 
     @Inject
+    VersionStore versionStore;
+
+    @Inject
     Workflows workflows;
 
     public MultiWorkflowResponse postWorkflows(Caller caller, PostWorkflowsRequest request) {
@@ -212,7 +215,7 @@ public class WorkflowService {
                         throw duplicate(workflow.getId());
                     }
                     long pk = store.insert(c, workflow);
-                    store.insertVersion(c, pk, Workflows.versionOf(workflow));
+                    versionStore.insertVersion(c, pk, Workflows.versionOf(workflow));
                 }
                 return null;
             });

@@ -47,6 +47,9 @@ class Workflows {
     WorkflowStore store;
 
     @Inject
+    VersionStore versionStore;
+
+    @Inject
     WorkflowValidator validator;
 
     @Inject
@@ -108,7 +111,7 @@ class Workflows {
             result.clearNodes().addAllNodes(nodes);
             if (!nodes.equals(current.getNodesList())) { // the same graph once validated makes no new version
                 result.setVersion(newVersion(now, current.getId(), current.getAppId(), current.getUserId()));
-                store.insertVersion(c, stored.pk(), versionOf(result.build()));
+                versionStore.insertVersion(c, stored.pk(), versionOf(result.build()));
             }
         }
         Workflow updated = result.build();

@@ -34,19 +34,22 @@ class WorkflowStoreTest {
     @Inject
     WorkflowStore store;
 
+    @Inject
+    VersionStore versionStore;
+
     @Test
     void roundTripsAWorkflowAndItsVersions() {
         String app = app();
         Workflow workflow = workflow(app, "round-trip", T0, "first");
         long pk = db.inTransaction(c -> {
             long key = store.insert(c, workflow);
-            store.insertVersion(c, key, Workflows.versionOf(workflow));
+            versionStore.insertVersion(c, key, Workflows.versionOf(workflow));
             return key;
         });
         WorkflowStore.Stored found = store.find(USER, app, "round-trip").orElseThrow();
         assertEquals(pk, found.pk());
         assertEquals(workflow, found.workflow());
-        WorkflowVersion version = db.read(c -> store.findVersion(c, found.workflow(), pk, "v-round-trip"))
+        WorkflowVersion version = db.read(c -> versionStore.findVersion(c, found.workflow(), pk, "v-round-trip"))
                 .orElseThrow();
         assertEquals(
                 List.of("n"),
@@ -118,15 +121,16 @@ class WorkflowStoreTest {
         Workflow workflow = workflow(app, "before", T0, "");
         long pk = db.inTransaction(c -> {
             long key = store.insert(c, workflow);
-            store.insertVersion(c, key, Workflows.versionOf(workflow));
+            versionStore.insertVersion(c, key, Workflows.versionOf(workflow));
             store.rename(c, key, "after");
             return key;
         });
         assertFalse(store.find(USER, app, "before").isPresent());
         WorkflowStore.Stored renamed = store.find(USER, app, "after").orElseThrow();
         assertEquals(pk, renamed.pk());
-        assertEquals(1, store.versions(renamed, new Page(1, 10)).size());
-        assertEquals("after", store.versions(renamed, new Page(1, 10)).get(0).getWorkflowId());
+        assertEquals(1, versionStore.versions(renamed, new Page(1, 10)).size());
+        assertEquals(
+                "after", versionStore.versions(renamed, new Page(1, 10)).get(0).getWorkflowId());
     }
 
     private List<String> ids(WorkflowStore.Filter filter) {
