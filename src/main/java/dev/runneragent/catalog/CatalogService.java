@@ -95,14 +95,7 @@ public class CatalogService {
         List<Dataset> found =
                 select(visible(caller, userId, CatalogKind.DATASET), filter, key, r.getSortAscending(), page);
         return MultiDatasetResponse.newBuilder()
-                .addAllDatasets(found.stream()
-                        .map(d -> Listings.wants(fields, Listings.STARS)
-                                ? d
-                                : d.toBuilder()
-                                        .clearIsStarred()
-                                        .clearStarCount()
-                                        .build())
-                        .toList())
+                .addAllDatasets(Listings.withStarsIfWanted(found, fields))
                 .build();
     }
 
@@ -130,14 +123,7 @@ public class CatalogService {
         List<Module> found =
                 select(visible(caller, userId, CatalogKind.MODULE), filter, key, r.getSortAscending(), page);
         return MultiModuleResponse.newBuilder()
-                .addAllModules(found.stream()
-                        .map(m -> Listings.wants(fields, Listings.STARS)
-                                ? m
-                                : m.toBuilder()
-                                        .clearIsStarred()
-                                        .clearStarCount()
-                                        .build())
-                        .toList())
+                .addAllModules(Listings.withStarsIfWanted(found, fields))
                 .build();
     }
 

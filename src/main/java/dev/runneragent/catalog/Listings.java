@@ -155,6 +155,25 @@ final class Listings {
         return fields;
     }
 
+    /**
+     * {@code messages} as the request asked for them: {@code isStarred} and {@code starCount} are left out unless
+     * {@code fields} (from {@link #additionalFields}) asks for stars.
+     */
+    @SuppressWarnings("unchecked")
+    static <M extends Message> List<M> withStarsIfWanted(List<M> messages, Set<String> fields) {
+        if (wants(fields, STARS)) {
+            return messages;
+        }
+        return messages.stream()
+                .map(m -> {
+                    Message.Builder shaped = m.toBuilder();
+                    shaped.clearField(m.getDescriptorForType().findFieldByName("is_starred"));
+                    shaped.clearField(m.getDescriptorForType().findFieldByName("star_count"));
+                    return (M) shaped.build();
+                })
+                .toList();
+    }
+
     /** Whether {@code fields} (from {@link #additionalFields}) asks for {@code field}. */
     static boolean wants(Set<String> fields, String field) {
         return fields.contains(ALL) || fields.contains(field);
