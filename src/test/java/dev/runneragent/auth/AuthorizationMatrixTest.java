@@ -8,14 +8,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runneragent.store.Db;
+import dev.runneragent.testing.Endpoints;
+import dev.runneragent.testing.Endpoints.Endpoint;
 import dev.runneragent.testing.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,25 +32,11 @@ class AuthorizationMatrixTest {
     private static final String WORKFLOW = "matrix-workflow";
     private static final String BOB = "matrix-bob";
 
-    @Inject
-    KeyStore store;
-
-    @Inject
-    Db db;
-
     private static String version;
     private static String adminKeyHandle;
     private static String expiredKey;
     private static String narrowAppKey;
     private static String bobKey;
-
-    /** One endpoint: an HTTP method and a path template of the OpenAPI document. */
-    record Endpoint(String method, String template) {
-        @Override
-        public String toString() {
-            return method.toUpperCase() + " " + template;
-        }
-    }
 
     @BeforeEach
     void prepareOnce() {
@@ -189,20 +173,7 @@ class AuthorizationMatrixTest {
         return spec.request(e.method(), path);
     }
 
-    /** The API's endpoints as the node's own OpenAPI document lists them. */
-    @SuppressWarnings("unchecked")
     private static List<Endpoint> endpoints() {
-        JsonPath openapi = given().queryParam("format", "json")
-                .get("/q/openapi")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        Map<String, Map<String, Object>> paths = openapi.getMap("paths");
-        List<Endpoint> endpoints = new ArrayList<>();
-        paths.forEach((template, operations) -> operations.keySet().stream()
-                .filter(m -> List.of("get", "post", "patch", "delete", "put").contains(m))
-                .forEach(m -> endpoints.add(new Endpoint(m, template))));
-        return endpoints;
+        return Endpoints.all();
     }
 }
