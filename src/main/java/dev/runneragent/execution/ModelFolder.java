@@ -13,14 +13,15 @@ import java.util.stream.Stream;
 
 /**
  * Reads the model folder: one sub-folder per model, each with a {@code model.json} holding a Clarifai {@link Model}
- * message. A malformed folder is reported by name and skipped; the others still load.
+ * message (how to run it in its metadata, see {@link ModelSpec}) and the files it names (weights, tokenizer). A
+ * malformed folder, or one missing a file, is reported by name and skipped; the others still load.
  */
 public final class ModelFolder {
 
     public static final String DESCRIPTOR = "model.json";
 
-    /** One model of the folder: where it lives and what its {@code model.json} says. */
-    public record Entry(Path dir, Model model) {}
+    /** One model of the folder: where it lives, what its {@code model.json} says, and how to run it. */
+    public record Entry(Path dir, Model model, ModelSpec spec) {}
 
     /** A sub-folder that could not be read, and why. */
     public record Problem(Path dir, String reason) {}
@@ -30,7 +31,7 @@ public final class ModelFolder {
 
     private ModelFolder() {}
 
-    public static Scan scan(Path folder) {
+    public static Scan scan(Path folder, ExecutionConfig defaults) {
         List<Entry> models = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         if (!Files.isDirectory(folder)) {
@@ -40,7 +41,8 @@ public final class ModelFolder {
         try (Stream<Path> children = Files.list(folder)) {
             for (Path dir : children.filter(Files::isDirectory).sorted().toList()) {
                 try {
-                    models.add(new Entry(dir, read(dir)));
+                    Model model = read(dir);
+                    models.add(new Entry(dir, model, spec(dir, model, defaults)));
                 } catch (IOException | RuntimeException e) {
                     problems.add(new Problem(dir, e.getMessage()));
                     Log.warnf("Skipping model folder %s: %s", dir.getFileName(), e.getMessage());
@@ -50,6 +52,25 @@ public final class ModelFolder {
             Log.errorf("Cannot list the model folder %s: %s", folder.toAbsolutePath(), e.getMessage());
         }
         return new Scan(models, problems);
+    }
+
+    private static ModelSpec spec(Path dir, Model model, ExecutionConfig defaults) throws IOException {
+        ModelSpec spec = ModelSpec.of(model, defaults);
+        requireFile(dir, spec.weights(), "metadata.execution.weights");
+        if (spec.input() == ModelSpec.InputKind.TEXT) {
+            requireFile(dir, spec.tokenizer(), "metadata.execution.tokenizer");
+        }
+        return spec;
+    }
+
+    private static void requireFile(Path dir, String name, String setting) throws IOException {
+        Path file = dir.resolve(name).normalize();
+        if (!file.startsWith(dir)) {
+            throw new IOException(setting + " '" + name + "' points outside the model's folder");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(name + " is missing (" + setting + ")");
+        }
     }
 
     private static Model read(Path dir) throws IOException {

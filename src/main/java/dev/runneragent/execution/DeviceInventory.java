@@ -1,0 +1,93 @@
+package dev.runneragent.execution;
+
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
+import dev.runneragent.execution.Inventory.Accelerator;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node's inventory: detected (CPU cores and memory from the JVM, GPUs and their memory from DJL's CUDA probe), or
+ * declared by {@code runner.devices.simulate} for tests.
+ */
+@ApplicationScoped
+public class DeviceInventory {
+
+    private final Inventory inventory;
+
+    @Inject
+    DeviceInventory(DevicesConfig config) {
+        this.inventory = config.simulate()
+                .filter(s -> !s.isBlank())
+                .map(DeviceInventory::simulated)
+                .orElseGet(DeviceInventory::detected);
+        if (inventory.simulated()) {
+            Log.warnf("Device inventory is SIMULATED by runner.devices.simulate: %s", inventory.describe());
+        } else {
+            Log.infof("Device inventory: %s", inventory.describe());
+        }
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    /** The DJL device a worker for {@code accelerator} computes on: the GPU itself, or the CPU when simulated. */
+    public Device djlDevice(Accelerator accelerator) {
+        return inventory.simulated() ? Device.cpu() : Device.gpu(accelerator.index());
+    }
+
+    static Inventory detected() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        long memory = totalMemory();
+        List<Accelerator> gpus = new ArrayList<>();
+        int count = CudaUtils.hasCuda() ? CudaUtils.getGpuCount() : 0;
+        for (int i = 0; i < count; i++) {
+            gpus.add(new Accelerator(
+                    i, "NVIDIA-GPU", CudaUtils.getGpuMemory(Device.gpu(i)).getMax()));
+        }
+        return new Inventory(cpus, memory, gpus, false);
+    }
+
+    /**
+     * Parses a declared inventory: comma-separated {@code gpu:<count>:<memory>:<type>} and
+     * {@code cpu:<cores>:<memory>} entries; what {@code cpu} does not declare is detected.
+     */
+    static Inventory simulated(String spec) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        long memory = totalMemory();
+        List<Accelerator> gpus = new ArrayList<>();
+        for (String entry : spec.split(",")) {
+            String[] parts = entry.trim().split(":");
+            try {
+                if (parts[0].equals("gpu") && parts.length == 4) {
+                    int count = Integer.parseInt(parts[1]);
+                    long each = Quantity.parse(parts[2]).longValue();
+                    for (int i = 0; i < count; i++) {
+                        gpus.add(new Accelerator(gpus.size(), parts[3], each));
+                    }
+                } else if (parts[0].equals("cpu") && parts.length == 3) {
+                    cpus = Integer.parseInt(parts[1]);
+                    memory = Quantity.parse(parts[2]).longValue();
+                } else {
+                    throw new IllegalArgumentException("expected gpu:<count>:<memory>:<type> or cpu:<cores>:<memory>");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "runner.devices.simulate: cannot read '" + entry.trim() + "': " + e.getMessage(), e);
+            }
+        }
+        return new Inventory(cpus, memory, gpus, true);
+    }
+
+    private static long totalMemory() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean detailed
+                ? detailed.getTotalMemorySize()
+                : Runtime.getRuntime().maxMemory();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.runneragent.execution;
+
+import com.clarifai.grpc.api.Concept;
+import com.clarifai.grpc.api.Model;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How to run a model, from its model.json: the {@code execution} object of the Model's {@code metadata}, plus the
+ * version's {@code inferenceComputeInfo} (what it needs) and {@code outputInfo} concepts (what it answers).
+ *
+ * <pre>
+ * "metadata": {"execution": {
+ *   "input": "image" | "text",          "output": "concepts" | "embeddings",
+ *   "weights": "model.pt",              (TorchScript, in the model's folder)
+ *   "imageSize": 32 or [width, height], "mean": [r, g, b], "std": [r, g, b]   (images, pixels scaled to 0..1)
+ *   "tokenizer": "tokenizer.json",      "maxTokens": 64                       (text)
+ *   "activation": "softmax" | "sigmoid" | "none",                             (concepts)
+ *   "maxBatchSize": 8, "maxBatchDelayMs": 5}}
+ * </pre>
+ */
+public record ModelSpec(
+        InputKind input,
+        OutputKind output,
+        String weights,
+        int imageWidth,
+        int imageHeight,
+        float[] mean,
+        float[] std,
+        String tokenizer,
+        int maxTokens,
+        Activation activation,
+        List<Concept> concepts,
+        int maxBatchSize,
+        Duration maxBatchDelay,
+        Requirements requirements) {
+
+    /** What a model takes. */
+    public enum InputKind {
+        IMAGE,
+        TEXT
+    }
+
+    /** What a model answers. */
+    public enum OutputKind {
+        CONCEPTS,
+        EMBEDDINGS
+    }
+
+    /** How a classifier's scores become concept values. */
+    public enum Activation {
+        SOFTMAX,
+        SIGMOID,
+        NONE
+    }
+
+    /** The largest batch the engine forms; bigger ones need a bigger input queue than a node should hold. */
+    static final int MAX_BATCH_SIZE = 256;
+
+    /**
+     * Reads the spec of {@code model}, with {@code defaults} for what model.json leaves out.
+     *
+     * @throws IllegalArgumentException naming the setting that is missing or wrong
+     */
+    public static ModelSpec of(Model model, ExecutionConfig defaults) {
+        Struct execution = model.getMetadata()
+                .getFieldsOrDefault("execution", Value.getDefaultInstance())
+                .getStructValue();
+        if (execution.getFieldsCount() == 0) {
+            throw new IllegalArgumentException("metadata.execution is missing: it says how to run the model");
+        }
+        Settings settings = new Settings(execution);
+        InputKind input = settings.choice("input", InputKind.class, null);
+        OutputKind output = settings.choice("output", OutputKind.class, null);
+        List<Concept> concepts =
+                model.getModelVersion().getOutputInfo().getData().getConceptsCount() > 0
+                        ? model.getModelVersion().getOutputInfo().getData().getConceptsList()
+                        : model.getOutputInfo().getData().getConceptsList();
+        if (output == OutputKind.CONCEPTS && concepts.isEmpty()) {
+            throw new IllegalArgumentException("a concepts model needs outputInfo.data.concepts");
+        }
+        int[] size = input == InputKind.IMAGE ? settings.imageSize() : new int[] {0, 0};
+        int maxBatch = settings.integer("maxBatchSize", defaults.defaultMaxBatchSize());
+        if (maxBatch < 1 || maxBatch > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("metadata.execution.maxBatchSize must be 1 to " + MAX_BATCH_SIZE);
+        }
+        long delayMs = settings.integer(
+                "maxBatchDelayMs", (int) defaults.defaultMaxBatchDelay().toMillis());
+        return new ModelSpec(
+                input,
+                output,
+                settings.text("weights", "model.pt"),
+                size[0],
+                size[1],
+                settings.triple("mean", 0f),
+                settings.triple("std", 1f),
+                input == InputKind.TEXT ? settings.text("tokenizer", "tokenizer.json") : "",
+                settings.integer("maxTokens", 64),
+                settings.choice("activation", Activation.class, Activation.SOFTMAX),
+                List.copyOf(concepts),
+                maxBatch,
+                Duration.ofMillis(Math.max(0, delayMs)),
+                Requirements.of(model.getModelVersion().getInferenceComputeInfo(), null));
+    }
+
+    /** Typed reads of the {@code execution} object, each error naming its setting. */
+    private record Settings(Struct struct) {
+
+        <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
+            Value value = struct.getFieldsMap().get(name);
+            if (value == null) {
+                if (fallback == null) {
+                    throw new IllegalArgumentException("metadata.execution." + name + " is missing");
+                }
+                return fallback;
+            }
+            try {
+                return Enum.valueOf(type, value.getStringValue().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("metadata.execution." + name + " must be one of "
+                        + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+            }
+        }
+
+        String text(String name, String fallback) {
+            Value value = struct.getFieldsMap().get(name);
+            return value == null || value.getStringValue().isBlank() ? fallback : value.getStringValue();
+        }
+
+        int integer(String name, int fallback) {
+            Value value = struct.getFieldsMap().get(name);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.getKindCase() != Value.KindCase.NUMBER_VALUE
+                    || value.getNumberValue() != Math.rint(value.getNumberValue())) {
+                throw new IllegalArgumentException("metadata.execution." + name + " must be a whole number");
+            }
+            return (int) value.getNumberValue();
+        }
+
+        int[] imageSize() {
+            Value value = struct.getFieldsMap().get("imageSize");
+            if (value == null) {
+                throw new IllegalArgumentException("metadata.execution.imageSize is missing (an image model's input)");
+            }
+            int width;
+            int height;
+            if (value.hasListValue() && value.getListValue().getValuesCount() == 2) {
+                width = (int) value.getListValue().getValues(0).getNumberValue();
+                height = (int) value.getListValue().getValues(1).getNumberValue();
+            } else {
+                width = (int) value.getNumberValue();
+                height = width;
+            }
+            if (width < 1 || height < 1 || width > 4096 || height > 4096) {
+                throw new IllegalArgumentException(
+                        "metadata.execution.imageSize must be 1 to 4096, or [width, height] in that range");
+            }
+            return new int[] {width, height};
+        }
+
+        float[] triple(String name, float fallback) {
+            Value value = struct.getFieldsMap().get(name);
+            if (value == null) {
+                return new float[] {fallback, fallback, fallback};
+            }
+            if (!value.hasListValue() || value.getListValue().getValuesCount() != 3) {
+                throw new IllegalArgumentException("metadata.execution." + name + " must be [r, g, b]");
+            }
+            float[] triple = new float[3];
+            for (int i = 0; i < 3; i++) {
+                triple[i] = (float) value.getListValue().getValues(i).getNumberValue();
+            }
+            if (name.equals("std") && (triple[0] == 0 || triple[1] == 0 || triple[2] == 0)) {
+                throw new IllegalArgumentException("metadata.execution.std must not hold 0");
+            }
+            return triple;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.runneragent.execution;
+
+import static dev.runneragent.execution.TestInputs.image;
+import static dev.runneragent.execution.TestInputs.request;
+import static dev.runneragent.execution.TestInputs.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.clarifai.grpc.api.Concept;
+import com.clarifai.grpc.api.MultiOutputResponse;
+import com.clarifai.grpc.api.Output;
+import com.clarifai.grpc.api.status.StatusCode;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The sample models of the README's run command answer what their generator promises, concept by concept. */
+class SampleModelsTest {
+
+    private static final Color RED = new Color(230, 20, 25);
+    private static final Color GREEN = new Color(25, 210, 40);
+    private static final Color BLUE = new Color(20, 30, 240);
+
+    @Test
+    void colourClassifierNamesTheDominantColour() {
+        MultiOutputResponse response = TestEngines.samples()
+                .predict(request(
+                        "colour-classifier",
+                        image("red", TestInputs.solid(RED, 64)),
+                        image("green", TestInputs.solid(GREEN, 48)),
+                        image("blue", TestInputs.solid(BLUE, 100))));
+        assertEquals(StatusCode.SUCCESS, response.getStatus().getCode());
+        assertEquals(
+                List.of("red", "green", "blue"),
+                response.getOutputsList().stream()
+                        .map(o -> o.getData().getConcepts(0).getId())
+                        .toList());
+        for (Output output : response.getOutputsList()) {
+            assertEquals(3, output.getData().getConceptsCount());
+            assertTrue(output.getData().getConcepts(0).getValue() > 0.99f, output.toString());
+            double sum = output.getData().getConceptsList().stream()
+                    .mapToDouble(Concept::getValue)
+                    .sum();
+            assertEquals(1.0, sum, 1e-4);
+            assertEquals("colour-classifier", output.getModel().getId());
+            assertEquals("1", output.getModel().getModelVersion().getId());
+        }
+        assertEquals("green", response.getOutputs(1).getInput().getId());
+    }
+
+    @Test
+    void imageEmbedderPutsANearDuplicateCloserThanAnUnrelatedImage() {
+        BufferedImage scene = TestInputs.scene(96);
+        MultiOutputResponse response = TestEngines.samples()
+                .predict(request(
+                        "image-embedder",
+                        image("probe", TestInputs.encode(scene, "png")),
+                        image("near", TestInputs.encode(TestInputs.noisy(scene, 12, 7), "jpg")),
+                        image("far", TestInputs.solid(GREEN, 96))));
+        assertEquals(StatusCode.SUCCESS, response.getStatus().getCode());
+        float[] probe = vector(response.getOutputs(0));
+        assertEquals(48, probe.length);
+        assertEquals(48, response.getOutputs(0).getData().getEmbeddings(0).getNumDimensions());
+        double near = cosine(probe, vector(response.getOutputs(1)));
+        double far = cosine(probe, vector(response.getOutputs(2)));
+        assertTrue(near > 0.98, "near-duplicate cosine " + near);
+        assertTrue(far < 0.5, "unrelated cosine " + far);
+    }
+
+    @Test
+    void textEmbedderGroupsTextsByTopic() {
+        MultiOutputResponse response = TestEngines.samples()
+                .predict(request(
+                        "text-embedder",
+                        text("pets", "My cat and my dog"),
+                        text("wild", "a bird and a fish"),
+                        text("meal", "pizza and bread for dinner")));
+        assertEquals(StatusCode.SUCCESS, response.getStatus().getCode());
+        float[] pets = vector(response.getOutputs(0));
+        assertEquals(8, pets.length);
+        assertTrue(cosine(pets, vector(response.getOutputs(1))) > 0.9);
+        assertTrue(cosine(pets, vector(response.getOutputs(2))) < 0.3);
+    }
+
+    @Test
+    void textSentimentReadsTheWordsItKnows() {
+        MultiOutputResponse response = TestEngines.samples()
+                .predict(request(
+                        "text-sentiment",
+                        text("happy", "I love this, it is wonderful"),
+                        text("sad", "This was terrible and I hate the rain"),
+                        text("flat", "the cat is on the mat")));
+        assertEquals(
+                List.of("positive", "negative"),
+                response.getOutputsList().subList(0, 2).stream()
+                        .map(o -> o.getData().getConcepts(0).getId())
+                        .toList());
+        assertTrue(response.getOutputs(0).getData().getConcepts(0).getValue() > 0.98f);
+        assertEquals(0.5f, response.getOutputs(2).getData().getConcepts(0).getValue(), 1e-5f);
+    }
+
+    static float[] vector(Output output) {
+        List<Float> values = output.getData().getEmbeddings(0).getVectorList();
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = values.get(i);
+        }
+        return vector;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
