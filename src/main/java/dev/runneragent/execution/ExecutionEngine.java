@@ -1,5 +1,6 @@
 package dev.runneragent.execution;
 
+import ai.djl.util.cuda.CudaUtils;
 import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Input;
 import com.clarifai.grpc.api.Model;
@@ -18,6 +19,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +78,21 @@ public class ExecutionEngine {
         Log.infof(
                 "Model folder %s: %d model(s) served %s, %d skipped",
                 folder.dir().toAbsolutePath().normalize(), models.size(), models.keySet(), problems.size());
+        registerDeviceMemory();
+    }
+
+    /** The memory in use per device: the node's for the CPU, the driver's figure for each real GPU. */
+    private void registerDeviceMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            metrics.deviceMemory("cpu", () -> os.getTotalMemorySize() - os.getFreeMemorySize());
+        }
+        if (!inventory.inventory().simulated()) {
+            for (Inventory.Accelerator gpu : inventory.inventory().accelerators()) {
+                metrics.deviceMemory(
+                        gpu.label(),
+                        () -> CudaUtils.getGpuMemory(inventory.djlDevice(gpu)).getCommitted());
+            }
+        }
     }
 
     private void load(ModelFolder.Entry entry, ExecutionConfig config) {

@@ -62,11 +62,11 @@ final class LoadedModel implements AutoCloseable {
         List<Worker> workers = new ArrayList<>();
         try {
             if (accelerators.isEmpty()) {
-                workers.add(new Worker(entry.dir(), spec.weights(), Device.cpu(), "cpu"));
+                workers.add(new DjlWorker(entry.dir(), spec.weights(), Device.cpu(), "cpu"));
             }
             for (Accelerator accelerator : accelerators) {
-                workers.add(
-                        new Worker(entry.dir(), spec.weights(), inventory.djlDevice(accelerator), accelerator.label()));
+                workers.add(new DjlWorker(
+                        entry.dir(), spec.weights(), inventory.djlDevice(accelerator), accelerator.label()));
             }
             long[] rowShape = encoder.rowShape();
             Batcher batcher =

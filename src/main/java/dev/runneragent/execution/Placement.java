@@ -65,13 +65,13 @@ public final class Placement {
     }
 
     private static String describeInventory(Inventory node) {
-        return node.accelerators().isEmpty()
-                ? " (no accelerators)"
-                : " ("
-                        + node.accelerators().stream()
-                                .map(a -> a.label() + " " + a.type() + " " + Quantity.bytes(a.memoryBytes()))
-                                .toList()
-                        + ")";
+        if (node.accelerators().isEmpty()) {
+            return " (no accelerators)";
+        }
+        List<String> all = node.accelerators().stream()
+                .map(a -> a.label() + " " + a.type() + " " + Quantity.bytes(a.memoryBytes()))
+                .toList();
+        return " that fit (it has " + String.join(", ", all) + ")";
     }
 
     /** Types match ignoring case and separators: "nvidia-a10g", "NVIDIA A10G" and "NVIDIA_A10G" are one type. */

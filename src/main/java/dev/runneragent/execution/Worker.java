@@ -1,96 +1,21 @@
 package dev.runneragent.execution;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
-import ai.djl.translate.TranslateException;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
-/** One model on one device, with its own predictor: runs whole batches (rows already encoded). */
-final class Worker implements AutoCloseable {
-
-    private final String label;
-    private final ZooModel<NDList, NDList> model;
-    private final Predictor<NDList, NDList> predictor;
-
-    Worker(Path dir, String weights, Device device, String label)
-            throws IOException, ModelNotFoundException, MalformedModelException {
-        this.label = label;
-        this.model = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optModelPath(dir)
-                .optModelName(weights.substring(0, weights.length() - ".pt".length()))
-                .optEngine("PyTorch")
-                .optDevice(device)
-                .optTranslator(new NoopTranslator())
-                .build()
-                .loadModel();
-        this.predictor = model.newPredictor();
-    }
+/** One model on one device: runs whole batches of encoded rows. The batcher's workers take turns on its queue. */
+interface Worker extends AutoCloseable {
 
     /** How logs and metrics name the device, e.g. {@code cpu} or {@code gpu0}. */
-    String label() {
-        return label;
-    }
+    String label();
 
     /**
-     * Runs {@code rows} padded with zero rows to {@code bucket}, and answers the output row of each input.
+     * Runs {@code rows} padded with zero rows to {@code bucket} rows of {@code rowShape}, and answers the output row
+     * of each input.
      *
-     * @throws TranslateException when the forward pass fails
+     * @throws Exception when the forward pass fails
      */
-    float[][] forward(List<EncodedInput> rows, int bucket, long[] rowShape) throws TranslateException {
-        long[] dims = new long[rowShape.length + 1];
-        dims[0] = bucket;
-        System.arraycopy(rowShape, 0, dims, 1, rowShape.length);
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDArray input = assemble(manager, rows, bucket, new Shape(dims));
-            NDList output = predictor.predict(new NDList(input));
-            try {
-                float[] flat = output.singletonOrThrow()
-                        .toType(DataType.FLOAT32, false)
-                        .toFloatArray();
-                int width = flat.length / bucket;
-                float[][] answers = new float[rows.size()][];
-                for (int i = 0; i < rows.size(); i++) {
-                    answers[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-                }
-                return answers;
-            } finally {
-                output.close();
-            }
-        }
-    }
-
-    private static NDArray assemble(NDManager manager, List<EncodedInput> rows, int bucket, Shape shape) {
-        int length = rows.get(0).length();
-        if (rows.get(0).floats() != null) {
-            float[] flat = new float[bucket * length];
-            for (int i = 0; i < rows.size(); i++) {
-                System.arraycopy(rows.get(i).floats(), 0, flat, i * length, length);
-            }
-            return manager.create(flat, shape);
-        }
-        long[] flat = new long[bucket * length];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i).ids(), 0, flat, i * length, length);
-        }
-        return manager.create(flat, shape);
-    }
+    float[][] forward(List<EncodedInput> rows, int bucket, long[] rowShape) throws Exception;
 
     @Override
-    public void close() {
-        predictor.close();
-        model.close();
-    }
+    void close();
 }

@@ -8,7 +8,13 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.clarifai.grpc.api.Data;
+import com.clarifai.grpc.api.Input;
+import com.clarifai.grpc.api.PostModelOutputsRequest;
+import com.clarifai.grpc.api.Text;
+import dev.runneragent.execution.ExecutionEngine;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -21,6 +27,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OperationsTest {
 
+    @Inject
+    ExecutionEngine engine;
+
     @Test
     void healthEndpointsReportUpWithTheStoreCheck() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
@@ -30,6 +39,37 @@ class OperationsTest {
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Database connections health check")));
+    }
+
+    @Test
+    void readinessReportsTheEnginesModelsAndDevices() {
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'execution' }.status", equalTo("UP"))
+                .body(
+                        "checks.find { it.name == 'execution' }.data.models",
+                        equalTo("{colour-classifier=[cpu], text-embedder=[cpu]}"))
+                .body("checks.find { it.name == 'execution' }.data.simulatedDevices", equalTo(false))
+                .body(
+                        "checks.find { it.name == 'execution' }.data.'skipped.broken-model'",
+                        containsString("model.json is not a valid Model message"));
+    }
+
+    @Test
+    void prometheusMetricsShowTheEngine() {
+        engine.predict(PostModelOutputsRequest.newBuilder()
+                .setModelId("text-embedder")
+                .addInputs(Input.newBuilder()
+                        .setData(Data.newBuilder().setText(Text.newBuilder().setRaw("a cat"))))
+                .build());
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("runner_model_batch_size_count{model=\"text-embedder\"}"))
+                .body(containsString("runner_model_inference_seconds_count{device=\"cpu\",model=\"text-embedder\"}"))
+                .body(containsString("runner_model_queue_depth{model=\"colour-classifier\"}"))
+                .body(containsString("runner_device_memory_used_bytes{device=\"cpu\"}"));
     }
 
     @Test

@@ -1,0 +1,184 @@
+package dev.runneragent.execution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.clarifai.grpc.api.Model;
+import com.clarifai.grpc.api.status.StatusCode;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The dynamic batcher against a worker whose behaviour the test controls. */
+class BatcherTest {
+
+    private static final long[] ROW = {1};
+
+    /** Answers each row's value times ten; a negative row makes the whole batch fail, like a bad input would. */
+    static final class FakeWorker implements Worker {
+        final List<Integer> buckets = new CopyOnWriteArrayList<>();
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        final CountDownLatch started = new CountDownLatch(1);
+
+        @Override
+        public String label() {
+            return "fake";
+        }
+
+        @Override
+        public float[][] forward(List<EncodedInput> rows, int bucket, long[] rowShape) throws Exception {
+            started.countDown();
+            gate.await(10, TimeUnit.SECONDS);
+            buckets.add(bucket);
+            batchSizes.add(rows.size());
+            float[][] out = new float[rows.size()][];
+            for (int i = 0; i < rows.size(); i++) {
+                float value = rows.get(i).floats()[0];
+                if (value < 0) {
+                    throw new IllegalStateException("negative input " + value);
+                }
+                out[i] = new float[] {value * 10};
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final FakeWorker worker = new FakeWorker();
+    private Batcher batcher;
+
+    @AfterEach
+    void stop() {
+        if (batcher != null) {
+            batcher.close();
+        }
+    }
+
+    @Test
+    void bucketsArePowersOfTwoUpToTheMaximum() {
+        assertEquals(List.of(1, 2, 4, 8), Batcher.buckets(8));
+        assertEquals(List.of(1, 2, 4, 8, 12), Batcher.buckets(12));
+        assertEquals(List.of(1), Batcher.buckets(1));
+    }
+
+    @Test
+    void inputsQueuedWhileTheWorkerIsBusyRunAsOneBatchPaddedToABucket() throws Exception {
+        start(8, Duration.ofMillis(1), 64);
+        worker.gate = new CountDownLatch(1);
+        CompletableFuture<float[]> first = submit(1);
+        worker.started.await(5, TimeUnit.SECONDS);
+        List<CompletableFuture<float[]>> queued = new ArrayList<>();
+        for (int i = 2; i <= 4; i++) {
+            queued.add(submit(i));
+        }
+        worker.gate.countDown();
+        assertEquals(10f, first.get(5, TimeUnit.SECONDS)[0]);
+        for (int i = 0; i < queued.size(); i++) {
+            assertEquals((i + 2) * 10f, queued.get(i).get(5, TimeUnit.SECONDS)[0]);
+        }
+        assertEquals(List.of(1, 3), worker.batchSizes);
+        assertEquals(List.of(1, 4), worker.buckets);
+        DistributionSummary sizes = registry.find("runner.model.batch.size").summary();
+        assertEquals(3.0, sizes.max());
+    }
+
+    @Test
+    void aLoneInputDoesNotWaitForTheBatchDelay() throws Exception {
+        start(8, Duration.ofSeconds(30), 64);
+        float[] answer = submit(3).get(5, TimeUnit.SECONDS);
+        assertEquals(30f, answer[0]);
+    }
+
+    @Test
+    void aFullQueueAnswersModelBusyPleaseRetry() throws Exception {
+        start(1, Duration.ZERO, 2);
+        worker.gate = new CountDownLatch(1);
+        CompletableFuture<float[]> running = submit(1);
+        worker.started.await(5, TimeUnit.SECONDS);
+        submit(2);
+        submit(3);
+        RejectedInputException busy = assertThrows(RejectedInputException.class, () -> submit(4));
+        assertEquals(Batcher.MODEL_BUSY_PLEASE_RETRY, busy.codeNumber());
+        worker.gate.countDown();
+        assertEquals(10f, running.get(5, TimeUnit.SECONDS)[0]);
+        assertEquals(50f, submit(5).get(5, TimeUnit.SECONDS)[0], "serving again once the queue drains");
+    }
+
+    @Test
+    void oneBadInputFailsOnlyItself() throws Exception {
+        start(8, Duration.ofMillis(1), 64);
+        worker.gate = new CountDownLatch(1);
+        CompletableFuture<float[]> first = submit(1);
+        worker.started.await(5, TimeUnit.SECONDS);
+        CompletableFuture<float[]> good = submit(2);
+        CompletableFuture<float[]> bad = submit(-1);
+        CompletableFuture<float[]> alsoGood = submit(3);
+        worker.gate.countDown();
+        assertEquals(10f, first.get(5, TimeUnit.SECONDS)[0]);
+        assertEquals(20f, good.get(5, TimeUnit.SECONDS)[0]);
+        assertEquals(30f, alsoGood.get(5, TimeUnit.SECONDS)[0]);
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> bad.get(5, TimeUnit.SECONDS));
+        RejectedInputException rejected = (RejectedInputException) failure.getCause();
+        assertEquals(StatusCode.MODEL_PREDICTION_FAILED, rejected.code());
+        assertTrue(rejected.getMessage().contains("negative input -1.0"), rejected.getMessage());
+    }
+
+    @Test
+    void anInputItsCallerGaveUpOnIsNotRun() throws Exception {
+        start(8, Duration.ofMillis(1), 64);
+        worker.gate = new CountDownLatch(1);
+        CompletableFuture<float[]> first = submit(1);
+        worker.started.await(5, TimeUnit.SECONDS);
+        submit(2).cancel(false);
+        CompletableFuture<float[]> kept = submit(3);
+        worker.gate.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        assertEquals(30f, kept.get(5, TimeUnit.SECONDS)[0]);
+        assertEquals(List.of(1, 1), worker.batchSizes);
+    }
+
+    private void start(int maxBatch, Duration delay, int capacity) {
+        ModelSpec spec = new ModelSpec(
+                ModelSpec.InputKind.IMAGE,
+                ModelSpec.OutputKind.EMBEDDINGS,
+                "model.pt",
+                1,
+                1,
+                new float[3],
+                new float[] {1, 1, 1},
+                "",
+                0,
+                ModelSpec.Activation.NONE,
+                List.of(),
+                maxBatch,
+                delay,
+                Requirements.NONE);
+        batcher = new Batcher(
+                Model.newBuilder().setId("fake").build().getId(),
+                spec,
+                ROW,
+                List.of(worker),
+                capacity,
+                new ExecutionMetrics(registry));
+        batcher.start();
+    }
+
+    private CompletableFuture<float[]> submit(float value) throws RejectedInputException {
+        batcher.announce(1);
+        return batcher.submit(EncodedInput.of(new float[] {value}));
+    }
+}
