@@ -10,12 +10,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The dynamic batcher of one model: a bounded queue of encoded inputs that the model's workers (one per device)
  * take from in batches.
  *
- * <p>A worker that is free takes what is queued, up to {@code maxBatchSize}. While inputs are still on their way
+ * <p>An input that arrives to an empty queue while a device is free runs at once on the caller's thread. Otherwise
+ * a worker that is free takes what is queued, up to {@code maxBatchSize}. While inputs are still on their way
  * (callers encoding them right now) it waits for them, but never past {@code maxBatchDelay} from the first input
  * of the batch: under load batches grow, and a lone caller is never kept waiting for company that is not coming.
  * A batch is padded to the next bucket size (powers of two up to the maximum), the sizes the model was warmed for,
@@ -30,6 +32,9 @@ final class Batcher implements AutoCloseable {
 
     private record Job(EncodedInput input, CompletableFuture<float[]> result, long enqueuedNanos) {}
 
+    /** A worker and the lock that lets one thread at a time use its predictor. */
+    private record Slot(Worker worker, ReentrantLock lock) {}
+
     private final String modelId;
     private final int maxBatchSize;
     private final long maxBatchDelayNanos;
@@ -37,7 +42,7 @@ final class Batcher implements AutoCloseable {
     private final List<Integer> buckets;
     private final BlockingQueue<Job> queue;
     private final AtomicInteger arriving = new AtomicInteger();
-    private final List<Worker> workers;
+    private final List<Slot> slots;
     private final List<Thread> threads = new ArrayList<>();
     private final ExecutionMetrics metrics;
     private volatile boolean running = true;
@@ -55,15 +60,18 @@ final class Batcher implements AutoCloseable {
         this.rowShape = rowShape;
         this.buckets = buckets(maxBatchSize);
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.workers = List.copyOf(workers);
+        this.slots = workers.stream()
+                .map(worker -> new Slot(worker, new ReentrantLock()))
+                .toList();
         this.metrics = metrics;
         metrics.queueDepth(modelId, queue::size);
     }
 
     /** Starts one thread per worker; call after {@link #warm}. */
     void start() {
-        for (Worker worker : workers) {
-            Thread thread = new Thread(() -> loop(worker), "model-" + modelId + "-" + worker.label());
+        for (Slot slot : slots) {
+            Thread thread = new Thread(
+                    () -> loop(slot), "model-" + modelId + "-" + slot.worker().label());
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
@@ -81,7 +89,8 @@ final class Batcher implements AutoCloseable {
      */
     int warm(EncodedInput zero, int rounds) throws Exception {
         int width = -1;
-        for (Worker worker : workers) {
+        for (Slot slot : slots) {
+            Worker worker = slot.worker();
             for (int bucket : buckets) {
                 for (int round = 0; round < Math.max(1, rounds); round++) {
                     float[][] out = worker.forward(List.of(zero), bucket, rowShape);
@@ -109,30 +118,55 @@ final class Batcher implements AutoCloseable {
      */
     CompletableFuture<float[]> submit(EncodedInput input) throws RejectedInputException {
         Job job = new Job(input, new CompletableFuture<>(), System.nanoTime());
-        try {
-            if (!running || !queue.offer(job)) {
-                throw new RejectedInputException(
-                        MODEL_BUSY_PLEASE_RETRY,
-                        "model '" + modelId + "' has " + queue.size() + " inputs waiting, its limit; retry shortly");
+        // No longer on its way before it is queued: a worker that takes it must not wait for it as well.
+        arriving.decrementAndGet();
+        if (running && queue.isEmpty()) {
+            for (Slot slot : slots) {
+                if (slot.lock().tryLock()) {
+                    try {
+                        if (queue.isEmpty()) {
+                            // Nothing to batch with and a device free: run it here, sparing two thread hand-offs.
+                            run(slot.worker(), List.of(job));
+                            return job.result();
+                        }
+                    } finally {
+                        slot.lock().unlock();
+                    }
+                }
             }
-            return job.result();
-        } finally {
-            arriving.decrementAndGet();
         }
+        if (!running || !queue.offer(job)) {
+            throw new RejectedInputException(
+                    MODEL_BUSY_PLEASE_RETRY,
+                    "model '" + modelId + "' has " + queue.size() + " inputs waiting, its limit; retry shortly");
+        }
+        return job.result();
     }
 
-    private void loop(Worker worker) {
+    private void loop(Slot slot) {
         while (running) {
             try {
                 List<Job> batch = nextBatch();
                 if (!batch.isEmpty()) {
-                    run(worker, batch);
+                    slot.lock().lock();
+                    try {
+                        batch.removeIf(job -> job.result().isDone()); // given up on while waiting for the device
+                        if (!batch.isEmpty()) {
+                            run(slot.worker(), batch);
+                        }
+                    } finally {
+                        slot.lock().unlock();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                Log.errorf(e, "Worker %s of model %s failed; it keeps serving", worker.label(), modelId);
+                Log.errorf(
+                        e,
+                        "Worker %s of model %s failed; it keeps serving",
+                        slot.worker().label(),
+                        modelId);
             }
         }
     }
@@ -223,6 +257,6 @@ final class Batcher implements AutoCloseable {
                     .completeExceptionally(new RejectedInputException(
                             MODEL_BUSY_PLEASE_RETRY, "model '" + modelId + "' is shutting down"));
         }
-        workers.forEach(Worker::close);
+        slots.forEach(slot -> slot.worker().close());
     }
 }

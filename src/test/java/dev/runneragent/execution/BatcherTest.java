@@ -28,6 +28,7 @@ class BatcherTest {
     static final class FakeWorker implements Worker {
         final List<Integer> buckets = new CopyOnWriteArrayList<>();
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        final List<Float> values = new CopyOnWriteArrayList<>();
         volatile CountDownLatch gate = new CountDownLatch(0);
         final CountDownLatch started = new CountDownLatch(1);
 
@@ -42,6 +43,7 @@ class BatcherTest {
             gate.await(10, TimeUnit.SECONDS);
             buckets.add(bucket);
             batchSizes.add(rows.size());
+            rows.forEach(row -> values.add(row.floats()[0]));
             float[][] out = new float[rows.size()][];
             for (int i = 0; i < rows.size(); i++) {
                 float value = rows.get(i).floats()[0];
@@ -76,14 +78,21 @@ class BatcherTest {
     }
 
     @Test
-    void inputsQueuedWhileTheWorkerIsBusyRunAsOneBatchPaddedToABucket() throws Exception {
-        start(8, Duration.ofMillis(1), 64);
-        worker.gate = new CountDownLatch(1);
-        CompletableFuture<float[]> first = submit(1);
-        worker.started.await(5, TimeUnit.SECONDS);
+    void aLoneInputRunsAtOnceOnItsCallersThread() throws Exception {
+        start(8, Duration.ofSeconds(30), 64);
+        CompletableFuture<float[]> answer = submit(3);
+        assertTrue(answer.isDone(), "answered before submit returned");
+        assertEquals(30f, answer.get()[0]);
+    }
+
+    @Test
+    void inputsQueuedWhileTheDeviceIsBusyRunAsOneBatchPaddedToABucket() throws Exception {
+        start(8, Duration.ofSeconds(30), 64);
+        CompletableFuture<float[]> first = occupyTheDevice();
+        batcher.announce(3); // three callers are encoding: the worker waits for all three
         List<CompletableFuture<float[]>> queued = new ArrayList<>();
         for (int i = 2; i <= 4; i++) {
-            queued.add(submit(i));
+            queued.add(batcher.submit(EncodedInput.of(new float[] {i})));
         }
         worker.gate.countDown();
         assertEquals(10f, first.get(5, TimeUnit.SECONDS)[0]);
@@ -97,36 +106,36 @@ class BatcherTest {
     }
 
     @Test
-    void aLoneInputDoesNotWaitForTheBatchDelay() throws Exception {
-        start(8, Duration.ofSeconds(30), 64);
-        float[] answer = submit(3).get(5, TimeUnit.SECONDS);
-        assertEquals(30f, answer[0]);
-    }
-
-    @Test
     void aFullQueueAnswersModelBusyPleaseRetry() throws Exception {
         start(1, Duration.ZERO, 2);
-        worker.gate = new CountDownLatch(1);
-        CompletableFuture<float[]> running = submit(1);
-        worker.started.await(5, TimeUnit.SECONDS);
-        submit(2);
-        submit(3);
-        RejectedInputException busy = assertThrows(RejectedInputException.class, () -> submit(4));
+        CompletableFuture<float[]> running = occupyTheDevice();
+        List<CompletableFuture<float[]>> accepted = new ArrayList<>();
+        RejectedInputException busy = null;
+        for (int i = 2; i <= 5 && busy == null; i++) {
+            try {
+                accepted.add(submit(i));
+            } catch (RejectedInputException e) {
+                busy = e;
+            }
+        }
+        assertTrue(busy != null, "a queue of two refuses the fourth input at the latest");
         assertEquals(Batcher.MODEL_BUSY_PLEASE_RETRY, busy.codeNumber());
         worker.gate.countDown();
         assertEquals(10f, running.get(5, TimeUnit.SECONDS)[0]);
-        assertEquals(50f, submit(5).get(5, TimeUnit.SECONDS)[0], "serving again once the queue drains");
+        for (CompletableFuture<float[]> answer : accepted) {
+            assertTrue(answer.get(5, TimeUnit.SECONDS)[0] > 10f);
+        }
+        assertEquals(60f, submit(6).get(5, TimeUnit.SECONDS)[0], "serving again once the queue drains");
     }
 
     @Test
     void oneBadInputFailsOnlyItself() throws Exception {
-        start(8, Duration.ofMillis(1), 64);
-        worker.gate = new CountDownLatch(1);
-        CompletableFuture<float[]> first = submit(1);
-        worker.started.await(5, TimeUnit.SECONDS);
-        CompletableFuture<float[]> good = submit(2);
-        CompletableFuture<float[]> bad = submit(-1);
-        CompletableFuture<float[]> alsoGood = submit(3);
+        start(8, Duration.ofSeconds(30), 64);
+        CompletableFuture<float[]> first = occupyTheDevice();
+        batcher.announce(3);
+        CompletableFuture<float[]> good = batcher.submit(EncodedInput.of(new float[] {2}));
+        CompletableFuture<float[]> bad = batcher.submit(EncodedInput.of(new float[] {-1}));
+        CompletableFuture<float[]> alsoGood = batcher.submit(EncodedInput.of(new float[] {3}));
         worker.gate.countDown();
         assertEquals(10f, first.get(5, TimeUnit.SECONDS)[0]);
         assertEquals(20f, good.get(5, TimeUnit.SECONDS)[0]);
@@ -135,20 +144,41 @@ class BatcherTest {
         RejectedInputException rejected = (RejectedInputException) failure.getCause();
         assertEquals(StatusCode.MODEL_PREDICTION_FAILED, rejected.code());
         assertTrue(rejected.getMessage().contains("negative input -1.0"), rejected.getMessage());
+        assertEquals(List.of(1, 3, 1, 1, 1), worker.batchSizes, "the failed batch is run again input by input");
     }
 
     @Test
     void anInputItsCallerGaveUpOnIsNotRun() throws Exception {
         start(8, Duration.ofMillis(1), 64);
-        worker.gate = new CountDownLatch(1);
-        CompletableFuture<float[]> first = submit(1);
-        worker.started.await(5, TimeUnit.SECONDS);
+        CompletableFuture<float[]> first = occupyTheDevice();
         submit(2).cancel(false);
         CompletableFuture<float[]> kept = submit(3);
         worker.gate.countDown();
         first.get(5, TimeUnit.SECONDS);
         assertEquals(30f, kept.get(5, TimeUnit.SECONDS)[0]);
-        assertEquals(List.of(1, 1), worker.batchSizes);
+        assertEquals(List.of(1f, 3f), worker.values);
+    }
+
+    /** Submits input 1 from another thread; it runs there and holds the device until the test opens the gate. */
+    private CompletableFuture<float[]> occupyTheDevice() throws InterruptedException {
+        worker.gate = new CountDownLatch(1);
+        CompletableFuture<float[]> answer = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                submit(1).whenComplete((value, error) -> {
+                    if (error != null) {
+                        answer.completeExceptionally(error);
+                    } else {
+                        answer.complete(value);
+                    }
+                });
+            } catch (RejectedInputException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        caller.start();
+        assertTrue(worker.started.await(5, TimeUnit.SECONDS), "the first input reached the device");
+        return answer;
     }
 
     private void start(int maxBatch, Duration delay, int capacity) {
