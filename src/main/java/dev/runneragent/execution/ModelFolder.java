@@ -64,8 +64,9 @@ public final class ModelFolder {
     }
 
     private static void requireFile(Path dir, String name, String setting) throws IOException {
-        Path file = dir.resolve(name).normalize();
-        if (!file.startsWith(dir)) {
+        Path base = dir.toAbsolutePath().normalize();
+        Path file = base.resolve(name).normalize();
+        if (!file.startsWith(base)) {
             throw new IOException(setting + " '" + name + "' points outside the model's folder");
         }
         if (!Files.isRegularFile(file)) {

@@ -71,6 +71,22 @@ class ModelFolderTest {
     }
 
     @Test
+    void aRelativeFolderAsTheDefaultConfigurationGivesItServesEverySample() {
+        ModelFolder.Scan scan = ModelFolder.scan(Path.of("./models"), TestEngines.config(4, Duration.ZERO, 64));
+        assertEquals(List.of(), scan.problems());
+        assertEquals(
+                List.of("colour-classifier", "image-embedder", "text-embedder", "text-sentiment"),
+                scan.models().stream().map(e -> e.model().getId()).toList());
+    }
+
+    @Test
+    void weightsOutsideTheModelsFolderAreRefused() throws IOException {
+        copy("escape");
+        edit("escape", "\"weights\": \"model.pt\"", "\"weights\": \"../good/model.pt\"");
+        assertTrue(problems(engine("")).get("escape").contains("points outside the model's folder"));
+    }
+
+    @Test
     void aModelThatNeedsGpusTheNodeLacksIsSkippedNamingWhatIsMissing() throws IOException {
         copy("big");
         edit("big", "\"modelVersion\": {", "\"modelVersion\": {" + TWO_GPUS + ",");
