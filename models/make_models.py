@@ -3,8 +3,9 @@
 
 Run with Debian's PyTorch (`apt-get install python3-torch`, then `/usr/bin/python3 models/make_models.py` from the
 repository root). It writes TorchScript files that DJL's PyTorch engine loads, into this folder and into the test
-model folder (src/test/resources/models), and prints what each model answers for a few inputs, so the behaviour
-the tests assert can be checked by hand:
+model folder (src/test/resources/models) for the two models the tests' node serves, and prints what the colour
+classifier and the sentiment model answer for a few inputs, so the behaviour the tests assert can be checked by
+hand:
 
 - colour-classifier: the mean of each RGB channel, then logits 8 * (3 * mean - sum of means): the dominant
   channel wins (red, green or blue).
@@ -131,7 +132,7 @@ def main():
     torch.manual_seed(0)
     vocab = vocabulary()
     save(ColourClassifier(), os.path.join(HERE, "colour-classifier"), os.path.join(TEST_MODELS, "colour-classifier"))
-    save(ImageEmbedder(), os.path.join(HERE, "image-embedder"), os.path.join(TEST_MODELS, "image-embedder"))
+    save(ImageEmbedder(), os.path.join(HERE, "image-embedder"))
     text_folders = [os.path.join(HERE, "text-embedder"), os.path.join(TEST_MODELS, "text-embedder")]
     save(TextEmbedder(vocab), *text_folders)
     write_tokenizer(vocab, *text_folders)

@@ -86,7 +86,28 @@ public final class StatusCodes {
         DESCRIPTIONS.put(StatusCode.PASSWORD_VALIDATION_FAILED, "Password does not meet the policy");
     }
 
+    /** MODEL_BUSY_PLEASE_RETRY: newer than clarifai-grpc 10.3's enum, so carried by its number. */
+    public static final int MODEL_BUSY_PLEASE_RETRY = 21354;
+
     private StatusCodes() {}
+
+    /** {@link #httpStatus(StatusCode)} for a code given by number, which may be newer than the 10.3 enum. */
+    public static int httpStatus(int code) {
+        StatusCode known = StatusCode.forNumber(code);
+        if (known != null) {
+            return httpStatus(known);
+        }
+        return code == MODEL_BUSY_PLEASE_RETRY ? 503 : 500;
+    }
+
+    /** {@link #description(StatusCode)} for a code given by number. */
+    public static String description(int code) {
+        StatusCode known = StatusCode.forNumber(code);
+        if (known != null) {
+            return description(known);
+        }
+        return code == MODEL_BUSY_PLEASE_RETRY ? "Model busy, please retry" : "Status " + code;
+    }
 
     /** The HTTP status that answers a response whose {@code status.code} is {@code code}. */
     public static int httpStatus(StatusCode code) {

@@ -1,8 +1,8 @@
 package dev.runneragent.execution;
 
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.api.StatusCodes;
 import io.quarkus.logging.Log;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,26 +13,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The dynamic batcher of one model: a bounded queue of encoded inputs that the model's workers (one per device)
- * take from in batches.
+ * The dynamic batcher of one model: a bounded queue of encoded inputs, and one worker per device that runs them in
+ * batches.
  *
- * <p>An input that arrives to an empty queue while a device is free runs at once on the caller's thread. Otherwise
- * a worker that is free takes what is queued, up to {@code maxBatchSize}. While inputs are still on their way
- * (callers encoding them right now) it waits for them, but never past {@code maxBatchDelay} from the first input
- * of the batch: under load batches grow, and a lone caller is never kept waiting for company that is not coming.
- * A batch is padded to the next bucket size (powers of two up to the maximum), the sizes the model was warmed for,
- * because TorchScript optimizes anew for each new shape. A full queue refuses new inputs with
- * MODEL_BUSY_PLEASE_RETRY instead of letting latency grow. A batch whose forward pass fails is run again one input
- * at a time, so that one bad input fails only its own output.
+ * <ul>
+ *   <li>A request whose inputs find the queue empty, nobody else's inputs on their way and a device free runs at
+ *       once on its caller's thread, all its inputs in batches of up to {@code maxBatchSize}: no thread hand-off.
+ *   <li>Otherwise its inputs are queued. A worker takes the device, then what is queued, up to
+ *       {@code maxBatchSize}; while inputs are still on their way (callers encoding them now) it waits for them, but
+ *       never past {@code maxBatchDelay} from the first input of the batch. Holding the device while it gathers, it
+ *       cannot be overtaken by a caller running its own inputs.
+ *   <li>A batch is padded to the next bucket size (powers of two up to the maximum), the sizes the model was warmed
+ *       for, because TorchScript optimizes anew for each new shape.
+ *   <li>A full queue refuses inputs with MODEL_BUSY_PLEASE_RETRY instead of letting latency grow.
+ *   <li>A batch whose forward pass fails is run again one input at a time, so one bad input fails only its own
+ *       output.
+ * </ul>
  */
 final class Batcher implements AutoCloseable {
 
-    /** MODEL_BUSY_PLEASE_RETRY: newer than clarifai-grpc 10.3's enum, so sent by number. */
-    static final int MODEL_BUSY_PLEASE_RETRY = 21354;
+    private static final long POLL_MILLIS = 200;
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
 
     private record Job(EncodedInput input, CompletableFuture<float[]> result, long enqueuedNanos) {}
 
-    /** A worker and the lock that lets one thread at a time use its predictor. */
+    /** A worker and the lock that gives one thread at a time its device. */
     private record Slot(Worker worker, ReentrantLock lock) {}
 
     private final String modelId;
@@ -44,7 +49,7 @@ final class Batcher implements AutoCloseable {
     private final AtomicInteger arriving = new AtomicInteger();
     private final List<Slot> slots;
     private final List<Thread> threads = new ArrayList<>();
-    private final ExecutionMetrics metrics;
+    private final ExecutionMetrics.ModelMeters meters;
     private volatile boolean running = true;
 
     Batcher(
@@ -63,8 +68,7 @@ final class Batcher implements AutoCloseable {
         this.slots = workers.stream()
                 .map(worker -> new Slot(worker, new ReentrantLock()))
                 .toList();
-        this.metrics = metrics;
-        metrics.queueDepth(modelId, queue::size);
+        this.meters = metrics.model(modelId, buckets, queue::size);
     }
 
     /** Starts one thread per worker; call after {@link #warm}. */
@@ -90,73 +94,85 @@ final class Batcher implements AutoCloseable {
     int warm(EncodedInput zero, int rounds) throws Exception {
         int width = -1;
         for (Slot slot : slots) {
-            Worker worker = slot.worker();
             for (int bucket : buckets) {
                 for (int round = 0; round < Math.max(1, rounds); round++) {
-                    float[][] out = worker.forward(List.of(zero), bucket, rowShape);
-                    width = out[0].length;
+                    width = slot.worker().forward(List.of(zero), bucket, rowShape)[0].length;
                 }
             }
         }
         return width;
     }
 
-    /** Says that {@code count} inputs are being encoded and will be submitted (or given up) soon. */
+    /** Says that {@code count} inputs are being encoded now; {@link #submitAll} or {@link #withdraw} follows. */
     void announce(int count) {
         arriving.addAndGet(count);
     }
 
-    /** Says that an announced input will not come after all (it was rejected while encoding). */
-    void withdraw() {
-        arriving.decrementAndGet();
+    /** Takes back an announcement whose inputs will not be submitted (encoding failed unexpectedly). */
+    void withdraw(int count) {
+        arriving.addAndGet(-count);
     }
 
     /**
-     * Queues one announced input.
-     *
-     * @throws RejectedInputException MODEL_BUSY_PLEASE_RETRY when the queue is full
+     * Runs or queues the encoded inputs of one request, of which {@code announced} were announced (the others were
+     * rejected while encoding). Each future holds the input's output row, or a {@link RejectedInputException}.
      */
-    CompletableFuture<float[]> submit(EncodedInput input) throws RejectedInputException {
-        Job job = new Job(input, new CompletableFuture<>(), System.nanoTime());
-        // No longer on its way before it is queued: a worker that takes it must not wait for it as well.
-        arriving.decrementAndGet();
-        if (running && queue.isEmpty()) {
-            for (Slot slot : slots) {
-                if (slot.lock().tryLock()) {
-                    try {
-                        if (queue.isEmpty()) {
-                            // Nothing to batch with and a device free: run it here, sparing two thread hand-offs.
-                            run(slot.worker(), List.of(job));
-                            return job.result();
-                        }
-                    } finally {
-                        slot.lock().unlock();
+    List<CompletableFuture<float[]>> submitAll(List<EncodedInput> inputs, int announced) {
+        long now = System.nanoTime();
+        List<Job> jobs = inputs.stream()
+                .map(input -> new Job(input, new CompletableFuture<>(), now))
+                .toList();
+        // No longer on their way: a worker that takes them must not wait for them as well.
+        int stillArriving = arriving.addAndGet(-announced);
+        if (running && stillArriving == 0 && queue.isEmpty() && runHere(jobs)) {
+            return futures(jobs);
+        }
+        for (Job job : jobs) {
+            if (!running || !queue.offer(job)) {
+                job.result().completeExceptionally(running ? busy() : shuttingDown());
+            }
+        }
+        if (!running) { // closed while queueing: fail what close() may not have seen
+            jobs.forEach(job -> {
+                queue.remove(job);
+                job.result().completeExceptionally(shuttingDown());
+            });
+        }
+        return futures(jobs);
+    }
+
+    /** Runs {@code jobs} on this thread if a device is free, in batches of at most {@code maxBatchSize}. */
+    private boolean runHere(List<Job> jobs) {
+        for (Slot slot : slots) {
+            if (slot.lock().tryLock()) {
+                try {
+                    for (int from = 0; from < jobs.size(); from += maxBatchSize) {
+                        run(slot.worker(), jobs.subList(from, Math.min(jobs.size(), from + maxBatchSize)), true);
                     }
+                    return true;
+                } finally {
+                    slot.lock().unlock();
                 }
             }
         }
-        if (!running || !queue.offer(job)) {
-            throw new RejectedInputException(
-                    MODEL_BUSY_PLEASE_RETRY,
-                    "model '" + modelId + "' has " + queue.size() + " inputs waiting, its limit; retry shortly");
-        }
-        return job.result();
+        return false;
     }
 
     private void loop(Slot slot) {
         while (running) {
             try {
-                List<Job> batch = nextBatch();
-                if (!batch.isEmpty()) {
-                    slot.lock().lock();
-                    try {
-                        batch.removeIf(job -> job.result().isDone()); // given up on while waiting for the device
-                        if (!batch.isEmpty()) {
-                            run(slot.worker(), batch);
-                        }
-                    } finally {
-                        slot.lock().unlock();
+                Job first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                slot.lock().lock();
+                try {
+                    List<Job> batch = gather(first);
+                    if (!batch.isEmpty()) {
+                        run(slot.worker(), batch, true);
                     }
+                } finally {
+                    slot.lock().unlock();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -171,12 +187,9 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    private List<Job> nextBatch() throws InterruptedException {
+    /** The batch that starts with {@code first}: what is queued, and what arrives before the deadline. */
+    private List<Job> gather(Job first) throws InterruptedException {
         List<Job> batch = new ArrayList<>(maxBatchSize);
-        Job first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-            return batch;
-        }
         batch.add(first);
         queue.drainTo(batch, maxBatchSize - batch.size());
         long deadline = first.enqueuedNanos() + maxBatchDelayNanos;
@@ -193,15 +206,15 @@ final class Batcher implements AutoCloseable {
         return batch;
     }
 
-    private void run(Worker worker, List<Job> batch) {
+    /** Runs one batch on {@code worker} (whose lock the caller holds); {@code record}: count it in the metrics. */
+    private void run(Worker worker, List<Job> batch, boolean record) {
         long started = System.nanoTime();
-        for (Job job : batch) {
-            metrics.queueWait(modelId, started - job.enqueuedNanos());
+        if (record) {
+            meters.batch(batch.size(), batch.stream().mapToLong(job -> started - job.enqueuedNanos()));
         }
-        metrics.batchSize(modelId, batch.size());
         try {
             float[][] rows = worker.forward(batch.stream().map(Job::input).toList(), bucketFor(batch.size()), rowShape);
-            metrics.inference(modelId, worker.label(), System.nanoTime() - started);
+            meters.inference(worker.label(), System.nanoTime() - started);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(rows[i]);
             }
@@ -210,26 +223,25 @@ final class Batcher implements AutoCloseable {
                 Log.warnf(
                         "A batch of %d inputs failed on model %s (%s); running them one by one",
                         batch.size(), modelId, e.getMessage());
-                batch.forEach(job -> run(worker, List.of(job)));
+                batch.forEach(job -> run(worker, List.of(job), false));
             } else {
-                metrics.error(modelId, StatusCode.MODEL_PREDICTION_FAILED.getNumber());
                 batch.get(0)
                         .result()
                         .completeExceptionally(new RejectedInputException(
                                 StatusCode.MODEL_PREDICTION_FAILED,
                                 "model '" + modelId + "' failed on this input: " + e.getMessage()));
             }
+        } catch (Error e) {
+            batch.forEach(job -> job.result()
+                    .completeExceptionally(new RejectedInputException(
+                            StatusCode.MODEL_PREDICTION_FAILED, "model '" + modelId + "' failed: " + e)));
+            throw e;
         }
     }
 
-    /** The smallest bucket that holds {@code size} inputs. */
+    /** The smallest bucket that holds {@code size} inputs ({@code size} is at most the largest bucket). */
     int bucketFor(int size) {
-        for (int bucket : buckets) {
-            if (bucket >= size) {
-                return bucket;
-            }
-        }
-        return maxBatchSize;
+        return buckets.stream().filter(bucket -> bucket >= size).findFirst().orElseThrow();
     }
 
     static List<Integer> buckets(int maxBatchSize) {
@@ -241,22 +253,49 @@ final class Batcher implements AutoCloseable {
         return List.copyOf(sizes);
     }
 
+    private RejectedInputException busy() {
+        return new RejectedInputException(
+                StatusCodes.MODEL_BUSY_PLEASE_RETRY,
+                "model '" + modelId + "' has " + queue.size() + " inputs waiting, its limit; retry shortly");
+    }
+
+    private RejectedInputException shuttingDown() {
+        return new RejectedInputException(
+                StatusCode.RPC_SERVER_UNAVAILABLE, "model '" + modelId + "' is shutting down");
+    }
+
+    private static List<CompletableFuture<float[]>> futures(List<Job> jobs) {
+        return jobs.stream().map(Job::result).toList();
+    }
+
+    /**
+     * Stops taking inputs, fails the queued ones, and closes each worker once it holds the worker's device: a
+     * forward pass still running keeps its model until it ends (or the wait gives up, leaving it open).
+     */
     @Override
     public void close() {
         running = false;
         threads.forEach(Thread::interrupt);
-        for (Thread thread : threads) {
+        for (Job job; (job = queue.poll()) != null; ) {
+            job.result().completeExceptionally(shuttingDown());
+        }
+        for (Slot slot : slots) {
             try {
-                thread.join(Duration.ofSeconds(5).toMillis());
+                if (slot.lock().tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    try {
+                        slot.worker().close();
+                    } finally {
+                        slot.lock().unlock();
+                    }
+                } else {
+                    Log.warnf(
+                            "Model %s on %s still runs after %d ms; leaving it open",
+                            modelId, slot.worker().label(), CLOSE_WAIT_MILLIS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
-        for (Job job; (job = queue.poll()) != null; ) {
-            job.result()
-                    .completeExceptionally(new RejectedInputException(
-                            MODEL_BUSY_PLEASE_RETRY, "model '" + modelId + "' is shutting down"));
-        }
-        slots.forEach(slot -> slot.worker().close());
     }
 }

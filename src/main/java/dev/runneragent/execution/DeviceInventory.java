@@ -6,9 +6,13 @@ import dev.runneragent.execution.Inventory.Accelerator;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The node's inventory: detected (CPU cores and memory from the JVM, GPUs and their memory from DJL's CUDA probe), or
@@ -46,11 +50,42 @@ public class DeviceInventory {
         long memory = totalMemory();
         List<Accelerator> gpus = new ArrayList<>();
         int count = CudaUtils.hasCuda() ? CudaUtils.getGpuCount() : 0;
+        List<String> names = gpuNames(Path.of(NVIDIA_PROC));
         for (int i = 0; i < count; i++) {
+            String type = i < names.size() ? names.get(i) : UNKNOWN_TYPE;
             gpus.add(new Accelerator(
-                    i, "NVIDIA-GPU", CudaUtils.getGpuMemory(Device.gpu(i)).getMax()));
+                    i, type, CudaUtils.getGpuMemory(Device.gpu(i)).getMax()));
+        }
+        if (count > 0 && names.size() < count) {
+            Log.warnf(
+                    "The GPUs' model names are unknown (%s is not readable): acceleratorType requirements are not"
+                            + " checked",
+                    NVIDIA_PROC);
         }
         return new Inventory(cpus, memory, gpus, false);
+    }
+
+    /** Where the NVIDIA driver describes each GPU, one folder per GPU by PCI address, in the driver's order. */
+    static final String NVIDIA_PROC = "/proc/driver/nvidia/gpus";
+
+    /** The type of a GPU whose model name is unknown; {@link Placement} lets it meet any type requirement. */
+    public static final String UNKNOWN_TYPE = "";
+
+    /** The model names of the GPUs ("NVIDIA A10G") from the driver's {@code information} files, in PCI order. */
+    static List<String> gpuNames(Path proc) {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> gpus = Files.list(proc)) {
+            for (Path gpu : gpus.sorted().toList()) {
+                for (String line : Files.readAllLines(gpu.resolve("information"))) {
+                    if (line.startsWith("Model:")) {
+                        names.add(line.substring("Model:".length()).trim());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return names;
     }
 
     /**

@@ -1,19 +1,13 @@
 package dev.runneragent.execution;
 
 import ai.djl.util.cuda.CudaUtils;
-import com.clarifai.grpc.api.Data;
+import com.clarifai.grpc.api.Concept;
 import com.clarifai.grpc.api.Input;
-import com.clarifai.grpc.api.Model;
-import com.clarifai.grpc.api.ModelVersion;
 import com.clarifai.grpc.api.MultiOutputResponse;
 import com.clarifai.grpc.api.Output;
 import com.clarifai.grpc.api.OutputConfig;
 import com.clarifai.grpc.api.PostModelOutputsRequest;
-import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
-import dev.runneragent.api.StatusCodes;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -22,12 +16,10 @@ import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +36,7 @@ import java.util.concurrent.TimeoutException;
 public class ExecutionEngine {
 
     static {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true"); // natives come from the bundled jar; nothing downloads
-        }
+        System.setProperty("ai.djl.offline", "true"); // natives come from the bundled jar; nothing downloads
     }
 
     /** Clarifai's limit of inputs in one model request. */
@@ -56,7 +46,7 @@ public class ExecutionEngine {
     private final List<ModelFolder.Problem> problems = new ArrayList<>();
     private final DeviceInventory inventory;
     private final ExecutionMetrics metrics;
-    private final Clock clock;
+    private final Outputs outputs;
     private final Duration timeout;
 
     @Inject
@@ -68,7 +58,7 @@ public class ExecutionEngine {
             Clock clock) {
         this.inventory = inventory;
         this.metrics = metrics;
-        this.clock = clock;
+        this.outputs = new Outputs(clock);
         this.timeout = config.timeout();
         ModelFolder.Scan scan = ModelFolder.scan(folder.dir(), config);
         problems.addAll(scan.problems());
@@ -79,20 +69,6 @@ public class ExecutionEngine {
                 "Model folder %s: %d model(s) served %s, %d skipped",
                 folder.dir().toAbsolutePath().normalize(), models.size(), models.keySet(), problems.size());
         registerDeviceMemory();
-    }
-
-    /** The memory in use per device: the node's for the CPU, the driver's figure for each real GPU. */
-    private void registerDeviceMemory() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            metrics.deviceMemory("cpu", () -> os.getTotalMemorySize() - os.getFreeMemorySize());
-        }
-        if (!inventory.inventory().simulated()) {
-            for (Inventory.Accelerator gpu : inventory.inventory().accelerators()) {
-                metrics.deviceMemory(
-                        gpu.label(),
-                        () -> CudaUtils.getGpuMemory(inventory.djlDevice(gpu)).getCommitted());
-            }
-        }
     }
 
     private void load(ModelFolder.Entry entry, ExecutionConfig config) {
@@ -114,6 +90,20 @@ public class ExecutionEngine {
     private void skip(ModelFolder.Entry entry, String reason) {
         problems.add(new ModelFolder.Problem(entry.dir(), reason));
         Log.errorf("Skipping %s", reason);
+    }
+
+    /** The memory in use per device: the node's for the CPU, the driver's figure for each real GPU. */
+    private void registerDeviceMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            metrics.deviceMemory("cpu", () -> os.getTotalMemorySize() - os.getFreeMemorySize());
+        }
+        if (!inventory.inventory().simulated()) {
+            for (Inventory.Accelerator gpu : inventory.inventory().accelerators()) {
+                metrics.deviceMemory(
+                        gpu.label(),
+                        () -> CudaUtils.getGpuMemory(inventory.djlDevice(gpu)).getCommitted());
+            }
+        }
     }
 
     /** The models this node serves, loaded and warmed. */
@@ -138,159 +128,134 @@ public class ExecutionEngine {
     }
 
     /**
-     * Runs {@code request} and waits for its outputs. Per-input problems (an undecodable image, a text too long, a
-     * full queue) fail only that input's output; the top-level status is SUCCESS, MIXED_STATUS or FAILURE.
+     * Runs {@code request} and waits for its outputs, at most {@code runner.execution.timeout} from the call. An
+     * input's own problem (an undecodable image, a text too long, a full queue) fails only that input's output;
+     * the top-level status is SUCCESS, MIXED_STATUS or FAILURE.
      */
     public MultiOutputResponse predict(PostModelOutputsRequest request) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         LoadedModel model = models.get(request.getModelId());
         if (model == null) {
-            return refusal(
+            return outputs.refusal(
                     request,
                     StatusCode.MODEL_DOES_NOT_EXIST,
                     "model '" + request.getModelId() + "' is not served by this node");
         }
         if (!request.getVersionId().isEmpty() && !request.getVersionId().equals(model.versionId())) {
-            return refusal(
+            return outputs.refusal(
                     request,
                     StatusCode.MODEL_DOES_NOT_EXIST,
-                    "model '" + model.id() + "' has no version '" + request.getVersionId()
-                            + "' on this node; it serves version '" + model.versionId() + "'");
+                    "model '" + model.id()
+                            + "' has no version '" + request.getVersionId() + "' on this node; it serves version '"
+                            + model.versionId() + "'");
         }
         if (request.getInputsCount() == 0 || request.getInputsCount() > MAX_INPUTS) {
-            return refusal(
+            return outputs.refusal(
                     request,
                     StatusCode.MODEL_INVALID_ARGUMENT,
                     "a request takes 1 to " + MAX_INPUTS + " inputs; this one has " + request.getInputsCount());
         }
-        OutputConfig config =
-                request.getModel().getModelVersion().getOutputInfo().getOutputConfig();
-        List<CompletableFuture<float[]>> rows = submit(model, request.getInputsList());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Output> outputs = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            outputs.add(output(model, request.getInputs(i), rows.get(i), config, deadline));
+        OutputConfig config = outputConfig(request);
+        String unknown = unknownSelectedConcept(model, config);
+        if (unknown != null) {
+            return outputs.refusal(
+                    request,
+                    StatusCode.MODEL_INVALID_ARGUMENT,
+                    "outputConfig.selectConcepts names '" + unknown + "', which model '" + model.id() + "' lacks");
         }
-        return MultiOutputResponse.newBuilder()
-                .setStatus(overall(outputs))
-                .addAllOutputs(outputs)
-                .build();
+        List<CompletableFuture<float[]>> rows = submit(model, request.getInputsList());
+        List<Output> answers = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            answers.add(output(model, request.getInputs(i), rows.get(i), config, deadline));
+        }
+        return outputs.response(answers);
     }
 
-    /** Encodes every input on the calling thread and queues it; a rejected input's future holds its reason. */
+    /**
+     * Encodes every input on the calling thread, then hands the batcher all of them at once, so that a request's
+     * inputs share batches. An input rejected while encoding gets a failed future with its reason.
+     */
     private List<CompletableFuture<float[]>> submit(LoadedModel model, List<Input> inputs) {
         model.batcher.announce(inputs.size());
         List<CompletableFuture<float[]>> rows = new ArrayList<>(inputs.size());
-        for (Input input : inputs) {
-            EncodedInput encoded;
-            try {
-                encoded = model.encoder.encode(input.getData());
-            } catch (RejectedInputException e) {
-                model.batcher.withdraw();
-                rows.add(CompletableFuture.failedFuture(e));
-                continue;
+        List<EncodedInput> encoded = new ArrayList<>(inputs.size());
+        List<Integer> positions = new ArrayList<>(inputs.size());
+        boolean submitted = false;
+        try {
+            for (Input input : inputs) {
+                rows.add(null);
+                try {
+                    encoded.add(model.encoder.encode(input.getData()));
+                    positions.add(rows.size() - 1);
+                } catch (RejectedInputException e) {
+                    rows.set(rows.size() - 1, CompletableFuture.failedFuture(e));
+                } catch (RuntimeException e) {
+                    rows.set(
+                            rows.size() - 1,
+                            CompletableFuture.failedFuture(new RejectedInputException(
+                                    StatusCode.INPUT_INVALID_ARGUMENT,
+                                    "this input cannot be read: " + e.getMessage())));
+                }
             }
-            try {
-                rows.add(model.batcher.submit(encoded));
-            } catch (RejectedInputException e) {
-                rows.add(CompletableFuture.failedFuture(e));
+            List<CompletableFuture<float[]>> queued = model.batcher.submitAll(encoded, inputs.size());
+            submitted = true;
+            for (int i = 0; i < queued.size(); i++) {
+                rows.set(positions.get(i), queued.get(i));
+            }
+            return rows;
+        } finally {
+            if (!submitted) {
+                model.batcher.withdraw(inputs.size());
             }
         }
-        return rows;
     }
 
     private Output output(
             LoadedModel model, Input input, CompletableFuture<float[]> row, OutputConfig config, long deadline) {
-        Output.Builder output = Output.newBuilder()
-                .setId(UUID.randomUUID().toString().replace("-", ""))
-                .setCreatedAt(now())
-                .setModel(Model.newBuilder()
-                        .setId(model.id())
-                        .setModelVersion(ModelVersion.newBuilder().setId(model.versionId())))
-                .setInput(echo(input));
         try {
             float[] values = row.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return output.setStatus(status(StatusCode.SUCCESS.getNumber(), ""))
-                    .setData(model.decoder.decode(values, config))
-                    .build();
+            return outputs.success(model, input, model.decoder.decode(values, config));
         } catch (ExecutionException e) {
             RejectedInputException rejected = e.getCause() instanceof RejectedInputException r
                     ? r
                     : new RejectedInputException(StatusCode.MODEL_PREDICTION_FAILED, String.valueOf(e.getCause()));
-            metrics.error(model.id(), rejected.codeNumber());
-            return output.setStatus(status(rejected.codeNumber(), rejected.getMessage()))
-                    .build();
+            return failed(model, input, rejected.codeNumber(), rejected.getMessage());
         } catch (TimeoutException e) {
             row.cancel(false);
-            metrics.error(model.id(), StatusCode.RPC_REQUEST_TIMEOUT.getNumber());
-            return output.setStatus(status(
-                            StatusCode.RPC_REQUEST_TIMEOUT.getNumber(),
-                            "model '" + model.id() + "' did not answer within " + timeout.toMillis() + " ms"))
-                    .build();
+            return failed(
+                    model,
+                    input,
+                    StatusCode.RPC_REQUEST_TIMEOUT.getNumber(),
+                    "model '" + model.id() + "' did not answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             row.cancel(false);
-            return output.setStatus(status(StatusCode.RPC_CANCELED.getNumber(), "the request was interrupted"))
-                    .build();
+            return failed(model, input, StatusCode.RPC_CANCELED.getNumber(), "the request was interrupted");
         }
     }
 
-    /** The input as its output echoes it: its id and data, without the bytes it was sent with. */
-    private static Input echo(Input input) {
-        Data.Builder data = input.getData().toBuilder();
-        if (data.hasImage()) {
-            data.setImage(data.getImage().toBuilder().setBase64(ByteString.EMPTY));
-        }
-        return input.toBuilder().setData(data).build();
+    private Output failed(LoadedModel model, Input input, int code, String details) {
+        metrics.error(model.id(), code);
+        return outputs.failure(model, input, code, details);
     }
 
-    /** Every input refused for one reason (not counted per model: the model id may be anything a client sent). */
-    private MultiOutputResponse refusal(PostModelOutputsRequest request, StatusCode code, String details) {
-        MultiOutputResponse.Builder response =
-                MultiOutputResponse.newBuilder().setStatus(status(StatusCode.FAILURE.getNumber(), details));
-        for (Input input : request.getInputsList()) {
-            response.addOutputs(Output.newBuilder()
-                    .setId(UUID.randomUUID().toString().replace("-", ""))
-                    .setCreatedAt(now())
-                    .setStatus(status(code.getNumber(), details))
-                    .setInput(echo(input)));
-        }
-        return response.build();
-    }
-
-    /** SUCCESS when every output succeeded, FAILURE when none did, MIXED_STATUS otherwise. */
-    static Status overall(List<Output> outputs) {
-        long succeeded = outputs.stream()
-                .filter(o -> o.getStatus().getCode() == StatusCode.SUCCESS)
-                .count();
-        if (succeeded == outputs.size()) {
-            return status(StatusCode.SUCCESS.getNumber(), "");
-        }
-        if (succeeded == 0) {
-            return status(StatusCode.FAILURE.getNumber(), "every input failed; each output's status says why");
-        }
-        return status(
-                StatusCode.MIXED_STATUS.getNumber(),
-                (outputs.size() - succeeded) + " of " + outputs.size() + " inputs failed");
-    }
-
-    static Status status(int code, String details) {
-        StatusCode known = StatusCode.forNumber(code);
-        String description = known != null
-                ? StatusCodes.description(known)
-                : code == Batcher.MODEL_BUSY_PLEASE_RETRY ? "Model busy, please retry" : "Status " + code;
-        return Status.newBuilder()
-                .setCodeValue(code)
-                .setDescription(description)
-                .setDetails(details)
+    /** The request's output config: {@code model.outputInfo}'s, with {@code model.modelVersion.outputInfo}'s over it. */
+    private static OutputConfig outputConfig(PostModelOutputsRequest request) {
+        return request.getModel().getOutputInfo().getOutputConfig().toBuilder()
+                .mergeFrom(request.getModel().getModelVersion().getOutputInfo().getOutputConfig())
                 .build();
     }
 
-    private Timestamp now() {
-        Instant instant = clock.instant();
-        return Timestamp.newBuilder()
-                .setSeconds(instant.getEpochSecond())
-                .setNanos(instant.getNano())
-                .build();
+    /** A selected concept the model does not have, or null. */
+    private static String unknownSelectedConcept(LoadedModel model, OutputConfig config) {
+        for (Concept wanted : config.getSelectConceptsList()) {
+            boolean known =
+                    model.entry.spec().concepts().stream().anyMatch(c -> OutputDecoder.Concepts.matches(wanted, c));
+            if (!known) {
+                return wanted.getId().isEmpty() ? wanted.getName() : wanted.getId();
+            }
+        }
+        return null;
     }
 
     @PreDestroy

@@ -7,13 +7,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.LongStream;
 
 /**
- * The engine's Prometheus metrics. Per model: {@code runner_model_queue_depth}, {@code runner_model_batch_size},
- * {@code runner_model_queue_wait_seconds}, {@code runner_model_inference_seconds} (also per device) and
- * {@code runner_model_errors_total} (per status code); per device: {@code runner_device_memory_used_bytes}.
+ * The engine's Prometheus metrics. Per model: {@code runner_model_queue_depth}, {@code runner_model_batch_size}
+ * (histogram buckets at the model's batch sizes), {@code runner_model_queue_wait_seconds},
+ * {@code runner_model_inference_seconds} (also per device) and {@code runner_model_errors_total} (per status
+ * code); per device: {@code runner_device_memory_used_bytes}.
  */
 @ApplicationScoped
 public class ExecutionMetrics {
@@ -25,39 +30,54 @@ public class ExecutionMetrics {
         this.registry = registry;
     }
 
-    void queueDepth(String model, Supplier<Number> depth) {
-        Gauge.builder("runner.model.queue.depth", depth)
-                .tag("model", model)
-                .description("inputs waiting for a worker")
-                .register(registry);
+    /** The meters of one model, registered once and kept by its batcher. */
+    final class ModelMeters {
+        private final String model;
+        private final DistributionSummary batchSize;
+        private final Timer queueWait;
+        private final Map<String, Timer> inference = new ConcurrentHashMap<>();
+
+        private ModelMeters(String model, List<Integer> buckets, Supplier<Number> depth) {
+            this.model = model;
+            Gauge.builder("runner.model.queue.depth", depth)
+                    .tag("model", model)
+                    .description("inputs waiting for a worker")
+                    .register(registry);
+            this.batchSize = DistributionSummary.builder("runner.model.batch.size")
+                    .tag("model", model)
+                    .description("inputs per batch run")
+                    .serviceLevelObjectives(
+                            buckets.stream().mapToDouble(Integer::doubleValue).toArray())
+                    .register(registry);
+            this.queueWait = Timer.builder("runner.model.queue.wait")
+                    .tag("model", model)
+                    .description("time from queueing an input to its batch's start")
+                    .register(registry);
+        }
+
+        void batch(int size, LongStream waitsNanos) {
+            batchSize.record(size);
+            waitsNanos.forEach(wait -> queueWait.record(wait, TimeUnit.NANOSECONDS));
+        }
+
+        void inference(String device, long nanos) {
+            inference
+                    .computeIfAbsent(
+                            device,
+                            d -> Timer.builder("runner.model.inference")
+                                    .tag("model", model)
+                                    .tag("device", d)
+                                    .description("forward pass of one batch")
+                                    .register(registry))
+                    .record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
-    void batchSize(String model, int size) {
-        DistributionSummary.builder("runner.model.batch.size")
-                .tag("model", model)
-                .description("inputs per batch run")
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(size);
+    ModelMeters model(String model, List<Integer> buckets, Supplier<Number> depth) {
+        return new ModelMeters(model, buckets, depth);
     }
 
-    void queueWait(String model, long nanos) {
-        Timer.builder("runner.model.queue.wait")
-                .tag("model", model)
-                .description("time from queueing an input to its batch's start")
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    void inference(String model, String device, long nanos) {
-        Timer.builder("runner.model.inference")
-                .tag("model", model)
-                .tag("device", device)
-                .description("forward pass of one batch")
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
-    }
-
+    /** An input answered with an error, by the model it was for (served models only: ids are bounded). */
     void error(String model, int code) {
         Counter.builder("runner.model.errors")
                 .tag("model", model)

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -77,7 +78,7 @@ final class ImageEncoder implements InputEncoder {
                 }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                BufferedImage image = reader.read(0);
+                BufferedImage image = reader.read(0, subsampled(reader, width, height));
                 if (!warnings.isEmpty()) {
                     throw corrupt(String.join("; ", warnings));
                 }
@@ -88,6 +89,20 @@ final class ImageEncoder implements InputEncoder {
         } catch (IOException | RuntimeException e) {
             throw corrupt(e.getMessage());
         }
+    }
+
+    /**
+     * Reads only every n-th pixel of an image many times larger than the model's input, keeping at least twice the
+     * model's size for the resize: a large image below the limit then costs memory in proportion to the model's
+     * input, not to its own size.
+     */
+    private ImageReadParam subsampled(ImageReader reader, long width, long height) {
+        ImageReadParam param = reader.getDefaultReadParam();
+        int step = (int) Math.max(1, Math.min(width / (2L * spec.imageWidth()), height / (2L * spec.imageHeight())));
+        if (step > 1) {
+            param.setSourceSubsampling(step, step, 0, 0);
+        }
+        return param;
     }
 
     private static RejectedInputException corrupt(String why) {

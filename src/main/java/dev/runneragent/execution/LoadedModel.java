@@ -56,11 +56,12 @@ final class LoadedModel implements AutoCloseable {
             throw new IllegalArgumentException("metadata.execution.weights must be a TorchScript .pt file");
         }
         long started = System.nanoTime();
-        InputEncoder encoder = spec.input() == ModelSpec.InputKind.IMAGE
-                ? new ImageEncoder(spec, config.maxImagePixels())
-                : new TextEncoder(entry.dir().resolve(spec.tokenizer()), spec.maxTokens());
         List<Worker> workers = new ArrayList<>();
+        InputEncoder encoder = null;
         try {
+            encoder = spec.input() == ModelSpec.InputKind.IMAGE
+                    ? new ImageEncoder(spec, config.maxImagePixels())
+                    : new TextEncoder(entry.dir().resolve(spec.tokenizer()), spec.maxTokens(), spec.addSpecialTokens());
             if (accelerators.isEmpty()) {
                 workers.add(new DjlWorker(entry.dir(), spec.weights(), Device.cpu(), "cpu"));
             }
@@ -87,14 +88,16 @@ final class LoadedModel implements AutoCloseable {
                     batcher.buckets(),
                     (System.nanoTime() - started) / 1_000_000);
             return new LoadedModel(entry, encoder, decoder, batcher, devices);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             workers.forEach(Worker::close);
-            encoder.close();
-            throw e;
-        } catch (LinkageError e) {
-            workers.forEach(Worker::close);
-            encoder.close();
-            throw new IllegalStateException("the PyTorch native library cannot be loaded: " + e.getMessage(), e);
+            if (encoder != null) {
+                encoder.close();
+            }
+            if (e instanceof LinkageError) {
+                // A native library (libtorch, the tokenizers) that cannot load fails this model, not the node.
+                throw new IllegalStateException("a native library cannot be loaded: " + e.getMessage(), e);
+            }
+            throw (Exception) e;
         }
     }
 

@@ -7,6 +7,8 @@ import com.google.protobuf.Value;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How to run a model, from its model.json: the {@code execution} object of the Model's {@code metadata}, plus the
@@ -17,9 +19,10 @@ import java.util.Locale;
  *   "input": "image" | "text",          "output": "concepts" | "embeddings",
  *   "weights": "model.pt",              (TorchScript, in the model's folder)
  *   "imageSize": 32 or [width, height], "mean": [r, g, b], "std": [r, g, b]   (images, pixels scaled to 0..1)
- *   "tokenizer": "tokenizer.json",      "maxTokens": 64                       (text)
+ *   "tokenizer": "tokenizer.json",      "maxTokens": 64,  "addSpecialTokens": true                  (text)
  *   "activation": "softmax" | "sigmoid" | "none",                             (concepts)
- *   "maxBatchSize": 8, "maxBatchDelayMs": 5}}
+ *   "maxBatchSize": 8, "maxBatchDelayMs": 5,
+ *   "cpuLimit": "500m"}}               (the newer API's CPU quantity, beside the version's inferenceComputeInfo)
  * </pre>
  */
 public record ModelSpec(
@@ -32,6 +35,7 @@ public record ModelSpec(
         float[] std,
         String tokenizer,
         int maxTokens,
+        boolean addSpecialTokens,
         Activation activation,
         List<Concept> concepts,
         int maxBatchSize,
@@ -60,6 +64,22 @@ public record ModelSpec(
     /** The largest batch the engine forms; bigger ones need a bigger input queue than a node should hold. */
     static final int MAX_BATCH_SIZE = 256;
 
+    /** The settings {@code metadata.execution} may hold; any other key is a typo worth refusing. */
+    private static final Set<String> KEYS = Set.of(
+            "input",
+            "output",
+            "weights",
+            "imageSize",
+            "mean",
+            "std",
+            "tokenizer",
+            "maxTokens",
+            "addSpecialTokens",
+            "activation",
+            "maxBatchSize",
+            "maxBatchDelayMs",
+            "cpuLimit");
+
     /**
      * Reads the spec of {@code model}, with {@code defaults} for what model.json leaves out.
      *
@@ -71,6 +91,12 @@ public record ModelSpec(
                 .getStructValue();
         if (execution.getFieldsCount() == 0) {
             throw new IllegalArgumentException("metadata.execution is missing: it says how to run the model");
+        }
+        for (String key : execution.getFieldsMap().keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "metadata.execution." + key + " is not a setting; known: " + new TreeSet<>(KEYS));
+            }
         }
         Settings settings = new Settings(execution);
         InputKind input = settings.choice("input", InputKind.class, null);
@@ -89,6 +115,12 @@ public record ModelSpec(
         }
         long delayMs = settings.integer(
                 "maxBatchDelayMs", (int) defaults.defaultMaxBatchDelay().toMillis());
+        int maxTokens = settings.integer("maxTokens", 64);
+        long rowLength = input == InputKind.IMAGE ? 3L * size[0] * size[1] : maxTokens;
+        if (maxTokens < 1 || rowLength * maxBatch > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("metadata.execution: a batch of " + maxBatch + " inputs of " + rowLength
+                    + " numbers is larger than one tensor may be; lower maxBatchSize, imageSize or maxTokens");
+        }
         return new ModelSpec(
                 input,
                 output,
@@ -98,12 +130,13 @@ public record ModelSpec(
                 settings.triple("mean", 0f),
                 settings.triple("std", 1f),
                 input == InputKind.TEXT ? settings.text("tokenizer", "tokenizer.json") : "",
-                settings.integer("maxTokens", 64),
+                maxTokens,
+                settings.bool("addSpecialTokens", true),
                 settings.choice("activation", Activation.class, Activation.SOFTMAX),
                 List.copyOf(concepts),
                 maxBatch,
                 Duration.ofMillis(Math.max(0, delayMs)),
-                Requirements.of(model.getModelVersion().getInferenceComputeInfo(), null));
+                Requirements.of(model.getModelVersion().getInferenceComputeInfo(), settings.text("cpuLimit", null)));
     }
 
     /** Typed reads of the {@code execution} object, each error naming its setting. */
@@ -128,6 +161,17 @@ public record ModelSpec(
         String text(String name, String fallback) {
             Value value = struct.getFieldsMap().get(name);
             return value == null || value.getStringValue().isBlank() ? fallback : value.getStringValue();
+        }
+
+        boolean bool(String name, boolean fallback) {
+            Value value = struct.getFieldsMap().get(name);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.getKindCase() != Value.KindCase.BOOL_VALUE) {
+                throw new IllegalArgumentException("metadata.execution." + name + " must be true or false");
+            }
+            return value.getBoolValue();
         }
 
         int integer(String name, int fallback) {

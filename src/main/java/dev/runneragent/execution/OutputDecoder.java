@@ -42,7 +42,9 @@ interface OutputDecoder {
             List<Concept> answer = new ArrayList<>();
             for (int i = 0; i < concepts.size(); i++) {
                 Concept concept = concepts.get(i);
-                if (selected(concept, config) && values[i] >= config.getMinValue()) {
+                // minValue 0 means "not set": with activation none, scores may be negative.
+                boolean highEnough = config.getMinValue() == 0 || values[i] >= config.getMinValue();
+                if (selected(concept, config) && highEnough) {
                     answer.add(concept.toBuilder()
                             .setName(concept.getName().isEmpty() ? concept.getId() : concept.getName())
                             .setValue(values[i])
@@ -84,13 +86,15 @@ interface OutputDecoder {
         }
 
         private static boolean selected(Concept concept, OutputConfig config) {
-            if (config.getSelectConceptsCount() == 0) {
-                return true;
-            }
-            return config.getSelectConceptsList().stream()
-                    .anyMatch(wanted -> (!wanted.getId().isEmpty()
-                                    && wanted.getId().equals(concept.getId()))
-                            || (!wanted.getName().isEmpty() && wanted.getName().equals(concept.getName())));
+            return config.getSelectConceptsCount() == 0
+                    || config.getSelectConceptsList().stream().anyMatch(wanted -> matches(wanted, concept));
+        }
+
+        /** Whether {@code wanted} (by id, or by name: a concept without one is named by its id) is {@code concept}. */
+        static boolean matches(Concept wanted, Concept concept) {
+            String name = concept.getName().isEmpty() ? concept.getId() : concept.getName();
+            return (!wanted.getId().isEmpty() && wanted.getId().equals(concept.getId()))
+                    || (!wanted.getName().isEmpty() && wanted.getName().equals(name));
         }
     }
 

@@ -74,9 +74,12 @@ public final class Placement {
         return " that fit (it has " + String.join(", ", all) + ")";
     }
 
-    /** Types match ignoring case and separators: "nvidia-a10g", "NVIDIA A10G" and "NVIDIA_A10G" are one type. */
+    /**
+     * Types match ignoring case and separators: "nvidia-a10g", "NVIDIA A10G" and "NVIDIA_A10G" are one type. A GPU
+     * whose type is unknown (the driver did not say) meets any type.
+     */
     private static boolean sameType(String wanted, String actual) {
-        return normalize(wanted).equals(normalize(actual));
+        return actual.equals(DeviceInventory.UNKNOWN_TYPE) || normalize(wanted).equals(normalize(actual));
     }
 
     private static String normalize(String type) {

@@ -14,15 +14,21 @@ public final class Quantity {
     private static final Pattern FORM = Pattern.compile("([+]?[0-9]*\\.?[0-9]+(?:[eE][+-]?[0-9]+)?)([A-Za-z]*)");
     private static final Map<String, BigDecimal> SUFFIXES = Map.ofEntries(
             Map.entry("", BigDecimal.ONE),
+            Map.entry("n", new BigDecimal("0.000000001")),
+            Map.entry("u", new BigDecimal("0.000001")),
             Map.entry("m", new BigDecimal("0.001")),
             Map.entry("k", BigDecimal.valueOf(1_000L)),
             Map.entry("M", BigDecimal.valueOf(1_000_000L)),
             Map.entry("G", BigDecimal.valueOf(1_000_000_000L)),
             Map.entry("T", BigDecimal.valueOf(1_000_000_000_000L)),
+            Map.entry("P", BigDecimal.valueOf(1_000_000_000_000_000L)),
+            Map.entry("E", new BigDecimal("1000000000000000000")),
             Map.entry("Ki", BigDecimal.valueOf(1L << 10)),
             Map.entry("Mi", BigDecimal.valueOf(1L << 20)),
             Map.entry("Gi", BigDecimal.valueOf(1L << 30)),
-            Map.entry("Ti", BigDecimal.valueOf(1L << 40)));
+            Map.entry("Ti", BigDecimal.valueOf(1L << 40)),
+            Map.entry("Pi", BigDecimal.valueOf(1L << 50)),
+            Map.entry("Ei", BigDecimal.valueOf(1L << 60)));
 
     private Quantity() {}
 
@@ -38,6 +44,15 @@ public final class Quantity {
             throw new IllegalArgumentException("'" + text + "' is not a quantity (examples: 8Gi, 500m, 4.5, 2M)");
         }
         return new BigDecimal(matcher.group(1)).multiply(unit);
+    }
+
+    /** {@code text} as a whole number of bytes. */
+    public static long bytes(String text) {
+        try {
+            return parse(text).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is more bytes than any machine has", e);
+        }
     }
 
     /** {@code bytes} in the largest binary unit that keeps it readable, e.g. {@code 24Gi}. */

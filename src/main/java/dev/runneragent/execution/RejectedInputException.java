@@ -2,7 +2,10 @@ package dev.runneragent.execution;
 
 import com.clarifai.grpc.api.status.StatusCode;
 
-/** One input the engine will not run, with the status its output gets; the other inputs are not affected. */
+/**
+ * Why one input has no answer (it could not be read, found the model busy, or failed in the forward pass), with the
+ * status its output gets; the other inputs of its request are not affected.
+ */
 public class RejectedInputException extends Exception {
 
     private final StatusCode code;

@@ -29,10 +29,18 @@ public record Requirements(
                 : parse("cpuLimit", cpuLimit);
         return new Requirements(
                 cpus,
-                parse("cpuMemory", info.getCpuMemory()).longValue(),
+                bytes("cpuMemory", info.getCpuMemory()),
                 info.getNumAccelerators(),
-                parse("acceleratorMemory", info.getAcceleratorMemory()).longValue(),
+                bytes("acceleratorMemory", info.getAcceleratorMemory()),
                 info.getAcceleratorTypeList());
+    }
+
+    private static long bytes(String field, String text) {
+        try {
+            return Quantity.bytes(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("computeInfo." + field + ": " + e.getMessage(), e);
+        }
     }
 
     private static BigDecimal parse(String field, String text) {

@@ -11,23 +11,21 @@ import java.util.Map;
 
 /**
  * Text: {@code data.text.raw} through the model's HuggingFace {@code tokenizer.json} (DJL's tokenizers, offline),
- * as token ids padded with 0 to the model's {@code maxTokens}, so that every batch has one shape.
+ * as token ids padded with 0 to the model's {@code maxTokens}, so that every batch has one shape. The model gets the
+ * ids alone, without an attention mask: it must read 0 as padding.
  */
 final class TextEncoder implements InputEncoder {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int maxTokens;
+    private final boolean addSpecialTokens;
 
-    TextEncoder(Path tokenizerFile, int maxTokens) throws IOException {
+    TextEncoder(Path tokenizerFile, int maxTokens, boolean addSpecialTokens) throws IOException {
         // No truncation or padding by the tokenizer: a text over the limit is refused, and padding is done here.
-        this.tokenizer = HuggingFaceTokenizer.newInstance(
-                tokenizerFile,
-                Map.of(
-                        "addSpecialTokens", "false",
-                        "truncation", "false",
-                        "padding", "false",
-                        "maxLength", String.valueOf(maxTokens)));
+        this.tokenizer =
+                HuggingFaceTokenizer.newInstance(tokenizerFile, Map.of("truncation", "false", "padding", "false"));
         this.maxTokens = maxTokens;
+        this.addSpecialTokens = addSpecialTokens;
     }
 
     @Override
@@ -51,7 +49,7 @@ final class TextEncoder implements InputEncoder {
                             ? "data.text.raw is empty"
                             : "data.text.url is not fetched here; send the text in data.text.raw");
         }
-        Encoding encoding = tokenizer.encode(text, false, false);
+        Encoding encoding = tokenizer.encode(text, addSpecialTokens, false);
         long[] ids = encoding.getIds();
         if (ids.length > maxTokens) {
             throw new RejectedInputException(

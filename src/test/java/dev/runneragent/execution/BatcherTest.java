@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.clarifai.grpc.api.Model;
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.api.StatusCodes;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -55,8 +55,12 @@ class BatcherTest {
             return out;
         }
 
+        final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
-        public void close() {}
+        public void close() {
+            closed.incrementAndGet();
+        }
     }
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -92,7 +96,7 @@ class BatcherTest {
         batcher.announce(3); // three callers are encoding: the worker waits for all three
         List<CompletableFuture<float[]>> queued = new ArrayList<>();
         for (int i = 2; i <= 4; i++) {
-            queued.add(batcher.submit(EncodedInput.of(new float[] {i})));
+            queued.add(submitAnnounced(i));
         }
         worker.gate.countDown();
         assertEquals(10f, first.get(5, TimeUnit.SECONDS)[0]);
@@ -109,23 +113,59 @@ class BatcherTest {
     void aFullQueueAnswersModelBusyPleaseRetry() throws Exception {
         start(1, Duration.ZERO, 2);
         CompletableFuture<float[]> running = occupyTheDevice();
-        List<CompletableFuture<float[]>> accepted = new ArrayList<>();
-        RejectedInputException busy = null;
-        for (int i = 2; i <= 5 && busy == null; i++) {
-            try {
-                accepted.add(submit(i));
-            } catch (RejectedInputException e) {
-                busy = e;
-            }
+        List<CompletableFuture<float[]>> answers = new ArrayList<>();
+        for (int i = 2; i <= 5; i++) {
+            answers.add(submit(i));
         }
-        assertTrue(busy != null, "a queue of two refuses the fourth input at the latest");
-        assertEquals(Batcher.MODEL_BUSY_PLEASE_RETRY, busy.codeNumber());
         worker.gate.countDown();
         assertEquals(10f, running.get(5, TimeUnit.SECONDS)[0]);
-        for (CompletableFuture<float[]> answer : accepted) {
-            assertTrue(answer.get(5, TimeUnit.SECONDS)[0] > 10f);
+        int busy = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            try {
+                assertEquals((i + 2) * 10f, answers.get(i).get(5, TimeUnit.SECONDS)[0]);
+            } catch (ExecutionException e) {
+                assertEquals(StatusCodes.MODEL_BUSY_PLEASE_RETRY, ((RejectedInputException) e.getCause()).codeNumber());
+                busy++;
+            }
         }
+        assertTrue(busy >= 1, "a queue of two (and a worker holding one) refuses the fourth input at the latest");
         assertEquals(60f, submit(6).get(5, TimeUnit.SECONDS)[0], "serving again once the queue drains");
+    }
+
+    @Test
+    void aRequestsInputsShareOneBatch() throws Exception {
+        start(32, Duration.ofMillis(1), 64);
+        batcher.announce(16);
+        List<EncodedInput> inputs = new ArrayList<>();
+        for (int i = 1; i <= 16; i++) {
+            inputs.add(EncodedInput.of(new float[] {i}));
+        }
+        List<CompletableFuture<float[]>> answers = batcher.submitAll(inputs, 16);
+        for (int i = 0; i < 16; i++) {
+            assertEquals((i + 1) * 10f, answers.get(i).get(5, TimeUnit.SECONDS)[0]);
+        }
+        assertEquals(List.of(16), worker.batchSizes);
+        assertEquals(List.of(16), worker.buckets);
+    }
+
+    @Test
+    void aClosedBatcherRefusesInputsAndClosesItsWorkerOnceItIsFree() throws Exception {
+        start(4, Duration.ofMillis(1), 64);
+        CompletableFuture<float[]> running = occupyTheDevice();
+        Thread closer = new Thread(batcher::close);
+        closer.start();
+        while (closer.getState() != Thread.State.TIMED_WAITING && closer.isAlive()) {
+            Thread.onSpinWait(); // close() waits for the device the running input holds
+        }
+        ExecutionException refused =
+                assertThrows(ExecutionException.class, () -> submit(2).get(5, TimeUnit.SECONDS));
+        assertEquals(StatusCode.RPC_SERVER_UNAVAILABLE, ((RejectedInputException) refused.getCause()).code());
+        assertEquals(0, worker.closed.get(), "not closed under a running forward pass");
+        worker.gate.countDown();
+        assertEquals(10f, running.get(5, TimeUnit.SECONDS)[0]);
+        closer.join(5_000);
+        assertEquals(1, worker.closed.get());
+        batcher = null;
     }
 
     @Test
@@ -133,9 +173,9 @@ class BatcherTest {
         start(8, Duration.ofSeconds(30), 64);
         CompletableFuture<float[]> first = occupyTheDevice();
         batcher.announce(3);
-        CompletableFuture<float[]> good = batcher.submit(EncodedInput.of(new float[] {2}));
-        CompletableFuture<float[]> bad = batcher.submit(EncodedInput.of(new float[] {-1}));
-        CompletableFuture<float[]> alsoGood = batcher.submit(EncodedInput.of(new float[] {3}));
+        CompletableFuture<float[]> good = submitAnnounced(2);
+        CompletableFuture<float[]> bad = submitAnnounced(-1);
+        CompletableFuture<float[]> alsoGood = submitAnnounced(3);
         worker.gate.countDown();
         assertEquals(10f, first.get(5, TimeUnit.SECONDS)[0]);
         assertEquals(20f, good.get(5, TimeUnit.SECONDS)[0]);
@@ -164,17 +204,13 @@ class BatcherTest {
         worker.gate = new CountDownLatch(1);
         CompletableFuture<float[]> answer = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
-            try {
-                submit(1).whenComplete((value, error) -> {
-                    if (error != null) {
-                        answer.completeExceptionally(error);
-                    } else {
-                        answer.complete(value);
-                    }
-                });
-            } catch (RejectedInputException e) {
-                answer.completeExceptionally(e);
-            }
+            submit(1).whenComplete((value, error) -> {
+                if (error != null) {
+                    answer.completeExceptionally(error);
+                } else {
+                    answer.complete(value);
+                }
+            });
         });
         caller.start();
         assertTrue(worker.started.await(5, TimeUnit.SECONDS), "the first input reached the device");
@@ -192,23 +228,25 @@ class BatcherTest {
                 new float[] {1, 1, 1},
                 "",
                 0,
+                false,
                 ModelSpec.Activation.NONE,
                 List.of(),
                 maxBatch,
                 delay,
                 Requirements.NONE);
-        batcher = new Batcher(
-                Model.newBuilder().setId("fake").build().getId(),
-                spec,
-                ROW,
-                List.of(worker),
-                capacity,
-                new ExecutionMetrics(registry));
+        batcher = new Batcher("fake", spec, ROW, List.of(worker), capacity, new ExecutionMetrics(registry));
         batcher.start();
     }
 
-    private CompletableFuture<float[]> submit(float value) throws RejectedInputException {
+    private CompletableFuture<float[]> submit(float value) {
         batcher.announce(1);
-        return batcher.submit(EncodedInput.of(new float[] {value}));
+        return batcher.submitAll(List.of(EncodedInput.of(new float[] {value})), 1)
+                .get(0);
+    }
+
+    /** Submits inputs whose announcement was made earlier. */
+    private CompletableFuture<float[]> submitAnnounced(float value) {
+        return batcher.submitAll(List.of(EncodedInput.of(new float[] {value})), 1)
+                .get(0);
     }
 }

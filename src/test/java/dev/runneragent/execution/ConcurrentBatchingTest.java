@@ -2,13 +2,12 @@ package dev.runneragent.execution;
 
 import static dev.runneragent.execution.TestInputs.image;
 import static dev.runneragent.execution.TestInputs.request;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.clarifai.grpc.api.MultiOutputResponse;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.awt.Color;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +23,6 @@ class ConcurrentBatchingTest {
 
     private static final int CALLERS = 32;
     private static final int REQUESTS_EACH = 10;
-    private static final List<Color> COLOURS =
-            List.of(new Color(230, 20, 25), new Color(25, 210, 40), new Color(20, 30, 240));
-    private static final List<String> NAMES = List.of("red", "green", "blue");
 
     @Test
     void concurrentCallersAreServedInBatchesLargerThanOneEachWithItsOwnAnswer() throws Exception {
@@ -35,35 +31,45 @@ class ConcurrentBatchingTest {
                 TestEngines.SAMPLE_MODELS, TestEngines.config(8, Duration.ofMillis(5), 256), "", metrics);
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
         try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<String>>> answers = new ArrayList<>();
+            // Each caller has an image of its own, and knows its embedding from a lone request first.
+            List<byte[]> images = new ArrayList<>();
+            List<float[]> expected = new ArrayList<>();
             for (int caller = 0; caller < CALLERS; caller++) {
-                int colour = caller % COLOURS.size();
-                byte[] png = TestInputs.solid(COLOURS.get(colour), 24 + caller);
+                images.add(TestInputs.encode(TestInputs.noisy(TestInputs.scene(48), 60, caller), "png"));
+                expected.add(SampleModelsTest.vector(
+                        engine.predict(request("image-embedder", image("alone", images.get(caller))))
+                                .getOutputs(0)));
+            }
+            DistributionSummary batches = metrics.find("runner.model.batch.size")
+                    .tag("model", "image-embedder")
+                    .summary();
+            long inputsBefore = (long) batches.totalAmount();
+            long batchesBefore = batches.count();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<float[]>>> answers = new ArrayList<>();
+            for (int caller = 0; caller < CALLERS; caller++) {
+                byte[] mine = images.get(caller);
                 answers.add(callers.submit(() -> {
                     start.await();
-                    List<String> mine = new ArrayList<>();
+                    List<float[]> got = new ArrayList<>();
                     for (int i = 0; i < REQUESTS_EACH; i++) {
-                        MultiOutputResponse response = engine.predict(request("colour-classifier", image("x", png)));
-                        mine.add(response.getOutputs(0).getData().getConcepts(0).getId());
+                        got.add(SampleModelsTest.vector(engine.predict(request("image-embedder", image("x", mine)))
+                                .getOutputs(0)));
                     }
-                    return mine;
+                    return got;
                 }));
             }
             start.countDown();
             for (int caller = 0; caller < CALLERS; caller++) {
-                List<String> mine = answers.get(caller).get(60, TimeUnit.SECONDS);
-                assertEquals(
-                        List.of(NAMES.get(caller % COLOURS.size())),
-                        mine.stream().distinct().toList(),
-                        "caller " + caller);
+                for (float[] got : answers.get(caller).get(60, TimeUnit.SECONDS)) {
+                    assertArrayEquals(expected.get(caller), got, 1e-5f, "caller " + caller);
+                }
             }
-            DistributionSummary batches = metrics.find("runner.model.batch.size")
-                    .tag("model", "colour-classifier")
-                    .summary();
-            assertEquals(CALLERS * REQUESTS_EACH, (long) batches.totalAmount());
+            assertEquals(CALLERS * REQUESTS_EACH, (long) batches.totalAmount() - inputsBefore);
             assertTrue(batches.max() > 1, "largest batch " + batches.max());
-            assertTrue(batches.count() < CALLERS * REQUESTS_EACH, batches.count() + " batches");
+            assertTrue(
+                    batches.count() - batchesBefore < CALLERS * REQUESTS_EACH,
+                    (batches.count() - batchesBefore) + " batches");
         } finally {
             callers.shutdownNow();
             engine.close();

@@ -10,9 +10,12 @@ import com.clarifai.grpc.api.Concept;
 import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Image;
 import com.clarifai.grpc.api.Input;
+import com.clarifai.grpc.api.ModelVersion;
 import com.clarifai.grpc.api.MultiOutputResponse;
 import com.clarifai.grpc.api.Output;
 import com.clarifai.grpc.api.OutputConfig;
+import com.clarifai.grpc.api.OutputInfo;
+import com.clarifai.grpc.api.PostModelOutputsRequest;
 import com.clarifai.grpc.api.status.StatusCode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
@@ -154,6 +157,37 @@ class ExecutionEngineTest {
                         purple))
                 .getOutputs(0);
         assertEquals(List.of("red", "blue"), ids(above));
+    }
+
+    @Test
+    void outputConfigIsReadFromTheModelAndFromItsVersion() {
+        Input purple = image("purple", TestInputs.solid(new Color(150, 20, 140), 16));
+        PostModelOutputsRequest onTheModel = request(CLASSIFIER, purple).toBuilder()
+                .setModel(com.clarifai.grpc.api.Model.newBuilder()
+                        .setOutputInfo(OutputInfo.newBuilder()
+                                .setOutputConfig(OutputConfig.newBuilder().setMaxConcepts(1))))
+                .build();
+        assertEquals(List.of("red"), ids(engine.predict(onTheModel).getOutputs(0)));
+        PostModelOutputsRequest both = onTheModel.toBuilder()
+                .setModel(onTheModel.getModel().toBuilder()
+                        .setModelVersion(ModelVersion.newBuilder()
+                                .setOutputInfo(OutputInfo.newBuilder()
+                                        .setOutputConfig(
+                                                OutputConfig.newBuilder().setMaxConcepts(2)))))
+                .build();
+        assertEquals(List.of("red", "blue"), ids(engine.predict(both).getOutputs(0)), "the version's wins");
+    }
+
+    @Test
+    void selectingAConceptTheModelLacksIsAnInvalidArgument() {
+        MultiOutputResponse response = engine.predict(request(
+                CLASSIFIER,
+                OutputConfig.newBuilder()
+                        .addSelectConcepts(Concept.newBuilder().setName("purple"))
+                        .build(),
+                image("a", TestInputs.solid(RED, 8))));
+        assertEquals(StatusCode.FAILURE, response.getStatus().getCode());
+        assertStatus(response.getOutputs(0), StatusCode.MODEL_INVALID_ARGUMENT, "names 'purple'");
     }
 
     static void assertStatus(Output output, StatusCode code, String details) {

@@ -48,6 +48,8 @@ class ModelFolderTest {
         edit("no-execution", "\"metadata\"", "\"unused\"");
         copy("bad-setting");
         edit("bad-setting", "\"input\": \"image\"", "\"input\": \"video\"");
+        copy("typo");
+        edit("typo", "\"maxBatchSize\"", "\"maxBatchSise\"");
         Files.createDirectories(folder.resolve("not-json"));
         Files.writeString(folder.resolve("not-json/model.json"), "{\"id\": ");
         Files.createDirectories(folder.resolve("empty"));
@@ -58,8 +60,9 @@ class ModelFolderTest {
                 engine.entries().stream().map(e -> e.model().getId()).toList());
         Map<String, String> problems = problems(engine);
         assertEquals(
-                List.of("bad-setting", "corrupt-weights", "empty", "no-execution", "no-weights", "not-json"),
+                List.of("bad-setting", "corrupt-weights", "empty", "no-execution", "no-weights", "not-json", "typo"),
                 List.copyOf(problems.keySet()));
+        assertTrue(problems.get("typo").contains("metadata.execution.maxBatchSise is not a setting"));
         assertTrue(problems.get("no-weights").contains("model.pt is missing"), problems.get("no-weights"));
         assertTrue(problems.get("corrupt-weights").contains("could not be loaded"), problems.get("corrupt-weights"));
         assertTrue(problems.get("no-execution").contains("metadata.execution is missing"));
@@ -97,6 +100,13 @@ class ModelFolderTest {
                         .get("big")
                         .contains("needs 2 accelerator(s) of type NVIDIA-A10G with 16Gi each; this node has 0"),
                 problems(cpuOnly).toString());
+    }
+
+    @Test
+    void theNewerCpuLimitInModelJsonIsChecked() throws IOException {
+        copy("greedy");
+        edit("greedy", "\"activation\"", "\"cpuLimit\": \"4000\", \"activation\"");
+        assertTrue(problems(engine("")).get("greedy").contains("needs 4000 CPU(s)"));
     }
 
     @Test

@@ -33,6 +33,10 @@ class PlacementTest {
         assertEquals(BigDecimal.ZERO, Quantity.parse(""));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Quantity.parse("8 gigs"));
         assertTrue(bad.getMessage().contains("'8 gigs' is not a quantity"));
+        assertEquals(0, new BigDecimal("0.000000001").compareTo(Quantity.parse("1n")));
+        assertEquals(0, BigDecimal.valueOf(1L << 50).compareTo(Quantity.parse("1Pi")));
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> Quantity.bytes("100Ei"));
+        assertTrue(huge.getMessage().contains("more bytes than any machine has"), huge.getMessage());
         assertEquals("24Gi", Quantity.bytes(24 * GI));
         assertEquals("1.5Ki", Quantity.bytes(1536));
     }
@@ -104,6 +108,26 @@ class PlacementTest {
         IllegalArgumentException bad =
                 assertThrows(IllegalArgumentException.class, () -> DeviceInventory.simulated("tpu:4"));
         assertTrue(bad.getMessage().startsWith("runner.devices.simulate: cannot read 'tpu:4'"), bad.getMessage());
+    }
+
+    @Test
+    void aGpuWhoseNameTheDriverDidNotGiveMeetsAnyType() {
+        Inventory unnamed =
+                new Inventory(8, 32 * GI, List.of(new Accelerator(0, DeviceInventory.UNKNOWN_TYPE, 24 * GI)), false);
+        assertInstanceOf(Placement.Fit.class, Placement.match(need(compute(1, "16Gi", "NVIDIA-A10G")), unnamed));
+    }
+
+    @Test
+    void readsGpuNamesFromTheDriversInformationFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path proc)
+            throws java.io.IOException {
+        for (String[] gpu :
+                new String[][] {{"0000:41:00.0", "NVIDIA H100 80GB HBM3"}, {"0000:01:00.0", "NVIDIA A10G"}}) {
+            java.nio.file.Path folder = java.nio.file.Files.createDirectories(proc.resolve(gpu[0]));
+            java.nio.file.Files.writeString(
+                    folder.resolve("information"), "Model:           " + gpu[1] + "\nIRQ:             42\n");
+        }
+        assertEquals(List.of("NVIDIA A10G", "NVIDIA H100 80GB HBM3"), DeviceInventory.gpuNames(proc));
+        assertEquals(List.of(), DeviceInventory.gpuNames(proc.resolve("absent")));
     }
 
     private static ComputeInfo.Builder compute(int accelerators, String memory, String type) {

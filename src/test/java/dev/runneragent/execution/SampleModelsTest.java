@@ -23,30 +23,54 @@ class SampleModelsTest {
     private static final Color BLUE = new Color(20, 30, 240);
 
     @Test
-    void colourClassifierNamesTheDominantColour() {
+    void colourClassifierScoresEveryConceptByTheDocumentedRule() {
+        List<Color> colours = List.of(RED, GREEN, BLUE, new Color(150, 20, 140));
         MultiOutputResponse response = TestEngines.samples()
                 .predict(request(
                         "colour-classifier",
                         image("red", TestInputs.solid(RED, 64)),
                         image("green", TestInputs.solid(GREEN, 48)),
-                        image("blue", TestInputs.solid(BLUE, 100))));
+                        image("blue", TestInputs.solid(BLUE, 100)),
+                        image("purple", TestInputs.solid(colours.get(3), 40))));
         assertEquals(StatusCode.SUCCESS, response.getStatus().getCode());
         assertEquals(
-                List.of("red", "green", "blue"),
+                List.of("red", "green", "blue", "red"),
                 response.getOutputsList().stream()
                         .map(o -> o.getData().getConcepts(0).getId())
                         .toList());
-        for (Output output : response.getOutputsList()) {
+        for (int i = 0; i < colours.size(); i++) {
+            Output output = response.getOutputs(i);
+            double[] expected = colourRule(colours.get(i));
             assertEquals(3, output.getData().getConceptsCount());
-            assertTrue(output.getData().getConcepts(0).getValue() > 0.99f, output.toString());
-            double sum = output.getData().getConceptsList().stream()
-                    .mapToDouble(Concept::getValue)
-                    .sum();
-            assertEquals(1.0, sum, 1e-4);
+            for (Concept concept : output.getData().getConceptsList()) {
+                int index = List.of("red", "green", "blue").indexOf(concept.getId());
+                assertEquals(expected[index], concept.getValue(), 1e-4, concept.getId() + " of input " + i);
+            }
             assertEquals("colour-classifier", output.getModel().getId());
             assertEquals("1", output.getModel().getModelVersion().getId());
         }
         assertEquals("green", response.getOutputs(1).getInput().getId());
+    }
+
+    /** make_models.py's rule: softmax of 8 * (3 * mean - sum of means) over the RGB channel means (0..1). */
+    static double[] colourRule(Color colour) {
+        double[] mean = {colour.getRed() / 255.0, colour.getGreen() / 255.0, colour.getBlue() / 255.0};
+        double sum = mean[0] + mean[1] + mean[2];
+        double[] logits = new double[3];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < 3; c++) {
+            logits[c] = 8 * (3 * mean[c] - sum);
+            max = Math.max(max, logits[c]);
+        }
+        double total = 0;
+        for (int c = 0; c < 3; c++) {
+            logits[c] = Math.exp(logits[c] - max);
+            total += logits[c];
+        }
+        for (int c = 0; c < 3; c++) {
+            logits[c] /= total;
+        }
+        return logits;
     }
 
     @Test
@@ -96,7 +120,10 @@ class SampleModelsTest {
                 response.getOutputsList().subList(0, 2).stream()
                         .map(o -> o.getData().getConcepts(0).getId())
                         .toList());
-        assertTrue(response.getOutputs(0).getData().getConcepts(0).getValue() > 0.98f);
+        // +1 per positive word, -1 per negative word, logits (2s, -2s): love + wonderful = 2, terrible + hate = -2.
+        double strong = 1 / (1 + Math.exp(-8));
+        assertEquals(strong, response.getOutputs(0).getData().getConcepts(0).getValue(), 1e-5);
+        assertEquals(strong, response.getOutputs(1).getData().getConcepts(0).getValue(), 1e-5);
         assertEquals(0.5f, response.getOutputs(2).getData().getConcepts(0).getValue(), 1e-5f);
     }
 
