@@ -51,7 +51,7 @@ public final class EngineBench {
 
     private static final int CALLERS = 32;
     private static final int IMAGES = 16;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 6;
 
     /** Throughput and latency of one phase. */
     record Result(String phase, double perSecond, double p50Micros, double p99Micros, String note) {}
@@ -114,9 +114,12 @@ public final class EngineBench {
             ImageEncoder encoder = new ImageEncoder(entry.spec(), 50_000_000L);
             OutputDecoder decoder = OutputDecoder.of(entry.spec(), 0);
             // Rounds interleave the sides, so that the machine's drift during a run falls on both alike.
+            // Rounds alternate the order of each compared pair (A B, then B A), so that drift during a run, such
+            // as the JIT still warming up, falls on both sides alike.
             for (int round = 0; round < ROUNDS; round++) {
-                List<Result> results = new ArrayList<>();
-                results.add(measure("raw DJL, serial, full pipeline", 1, i -> {
+                boolean flip = round % 2 == 1;
+                Result[] results = new Result[6];
+                Call raw = i -> {
                     EncodedInput row = encoder.encode(images.get(i % IMAGES));
                     try (NDManager manager = model.getNDManager().newSubManager()) {
                         NDList out = predictor.predict(
@@ -124,21 +127,22 @@ public final class EngineBench {
                         decoder.decode(out.singletonOrThrow().toFloatArray(), OutputConfig.getDefaultInstance());
                         out.close();
                     }
-                }));
-                results.add(forward(model, predictor, 1));
-                results.add(forward(model, predictor, 32));
-                results.add(measure("engine, serial, batch 1", 1, i -> call(batching, requests.get(i % IMAGES))));
-                results.add(measure("engine, " + CALLERS + " callers, batching off", CALLERS,
-                        i -> call(single, requests.get(i % IMAGES))));
-                DistributionSummary batches = onMetrics.find("runner.model.batch.size").summary();
-                double inputsBefore = batches.totalAmount();
-                long batchesBefore = batches.count();
-                Result on = measure("engine, " + CALLERS + " callers, batching on", CALLERS,
-                        i -> call(batching, requests.get(i % IMAGES)));
-                double meanBatch = (batches.totalAmount() - inputsBefore) / (batches.count() - batchesBefore);
-                results.add(new Result(on.phase(), on.perSecond(), on.p50Micros(), on.p99Micros(),
-                        String.format(Locale.ROOT, "mean batch %.1f", meanBatch)));
-                rounds.add(results);
+                };
+                Call engineSerial = i -> call(batching, requests.get(i % IMAGES));
+                for (int side : flip ? new int[] {3, 0} : new int[] {0, 3}) {
+                    results[side] = side == 0
+                            ? measure("raw DJL, serial, full pipeline", 1, raw)
+                            : measure("engine, serial, batch 1", 1, engineSerial);
+                }
+                results[1] = forward(model, predictor, 1);
+                results[2] = forward(model, predictor, 32);
+                for (int side : flip ? new int[] {5, 4} : new int[] {4, 5}) {
+                    results[side] = side == 4
+                            ? measure("engine, " + CALLERS + " callers, batching off", CALLERS,
+                                    i -> call(single, requests.get(i % IMAGES)))
+                            : batchingOn(batching, onMetrics, requests);
+                }
+                rounds.add(List.of(results));
             }
         } finally {
             batching.close();
@@ -156,6 +160,12 @@ public final class EngineBench {
                             all.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.perSecond())).toList())));
         }
         RATIOS.clear();
+        double rawTotal = rounds.stream().mapToDouble(r -> r.get(0).perSecond()).sum();
+        double engineTotal = rounds.stream().mapToDouble(r -> r.get(3).perSecond()).sum();
+        POOLED.clear();
+        POOLED.add(engineTotal / rawTotal);
+        POOLED.add(rounds.stream().mapToDouble(r -> r.get(5).perSecond()).sum()
+                / rounds.stream().mapToDouble(r -> r.get(4).perSecond()).sum());
         RATIOS.add(ratio(rounds, r -> r.get(3).perSecond() / r.get(0).perSecond()));
         RATIOS.add(ratio(rounds, r -> 1e6 / r.get(3).perSecond() - 1e6 / r.get(0).perSecond()));
         RATIOS.add(ratio(rounds, r -> 1 - r.get(0).perSecond() / r.get(1).perSecond()));
@@ -163,6 +173,9 @@ public final class EngineBench {
         RATIOS.add(ratio(rounds, r -> r.get(5).p50Micros() / r.get(4).p50Micros()));
         return medians;
     }
+
+    /** Ratios of the phases' rates summed over all rounds: engine/raw serial, batching on/off. */
+    private static final List<Double> POOLED = new ArrayList<>();
 
     /** Ratios of phases measured in the same round: median, and all rounds. */
     private static final List<double[]> RATIOS = new ArrayList<>();
@@ -183,6 +196,24 @@ public final class EngineBench {
             each.add(String.format(Locale.ROOT, format, ratio[i]));
         }
         return String.format(Locale.ROOT, format, ratio[0]) + " (rounds: " + String.join(", ", each) + ")";
+    }
+
+    private Result batchingOn(ExecutionEngine batching, SimpleMeterRegistry metrics,
+            List<PostModelOutputsRequest> requests) throws Exception {
+        DistributionSummary batches = metrics.find("runner.model.batch.size").tag("model", modelId).summary();
+        io.micrometer.core.instrument.Timer waits =
+                metrics.find("runner.model.queue.wait").tag("model", modelId).timer();
+        double inputsBefore = batches.totalAmount();
+        long batchesBefore = batches.count();
+        double waitBefore = waits.totalTime(java.util.concurrent.TimeUnit.MICROSECONDS);
+        long waitCountBefore = waits.count();
+        Result on = measure("engine, " + CALLERS + " callers, batching on", CALLERS,
+                i -> call(batching, requests.get(i % IMAGES)));
+        double meanBatch = (batches.totalAmount() - inputsBefore) / (batches.count() - batchesBefore);
+        double meanWait = (waits.totalTime(java.util.concurrent.TimeUnit.MICROSECONDS) - waitBefore)
+                / Math.max(1, waits.count() - waitCountBefore);
+        return new Result(on.phase(), on.perSecond(), on.p50Micros(), on.p99Micros(),
+                String.format(Locale.ROOT, "mean batch %.1f, mean queue wait %.0f µs", meanBatch, meanWait));
     }
 
     private Result forward(ZooModel<NDList, NDList> model, Predictor<NDList, NDList> predictor, int batch)
@@ -312,9 +343,12 @@ public final class EngineBench {
         }
         System.out.printf(Locale.ROOT, "%nRatios within each round (median first):%n");
         System.out.println("- engine serial / raw DJL serial: " + rounds(scale(RATIOS.get(0), 100), "%.1f%%"));
+        System.out.printf(Locale.ROOT, "- engine serial / raw DJL serial, rates summed over all rounds: %.1f%%%n",
+                100 * POOLED.get(0));
         System.out.println("- engine overhead per request, serial: " + rounds(RATIOS.get(1), "%.0f µs"));
         System.out.println("- preprocessing share of raw serial time: " + rounds(scale(RATIOS.get(2), 100), "%.0f%%"));
         System.out.println("- batching on / off, " + CALLERS + " callers, throughput: " + rounds(RATIOS.get(3), "%.2fx"));
+        System.out.printf(Locale.ROOT, "- batching on / off, rates summed over all rounds: %.2fx%n", POOLED.get(1));
         System.out.println("- batching on / off, " + CALLERS + " callers, p50 latency: " + rounds(RATIOS.get(4), "%.2fx"));
     }
 }

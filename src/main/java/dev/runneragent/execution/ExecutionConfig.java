@@ -27,7 +27,7 @@ public interface ExecutionConfig {
     @WithDefault("5ms")
     Duration defaultMaxBatchDelay();
 
-    /** How long a model request may wait for its outputs; inputs not answered by then fail RPC_REQUEST_TIMEOUT. */
+    /** How long a model request may take from its call; outputs not ready by then fail RPC_REQUEST_TIMEOUT. */
     @WithDefault("60s")
     Duration timeout();
 
