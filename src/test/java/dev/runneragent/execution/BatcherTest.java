@@ -82,6 +82,17 @@ class BatcherTest {
     }
 
     @Test
+    void warmingRunsEveryBucketSizeOnEveryWorkerBeforeAnyInput() throws Exception {
+        FakeWorker second = new FakeWorker();
+        batcher = new Batcher("fake", spec(8, Duration.ZERO), ROW, List.of(worker, second), 64, metrics());
+        int width = batcher.warm(EncodedInput.of(new float[] {0}), 2);
+        assertEquals(1, width, "the width of one output row");
+        assertEquals(List.of(1, 1, 2, 2, 4, 4, 8, 8), worker.buckets);
+        assertEquals(List.of(1, 1, 2, 2, 4, 4, 8, 8), second.buckets);
+        assertEquals(0L, registry.find("runner.model.batch.size").summary().count(), "warming is not traffic");
+    }
+
+    @Test
     void aLoneInputRunsAtOnceOnItsCallersThread() throws Exception {
         start(8, Duration.ofSeconds(30), 64);
         CompletableFuture<float[]> answer = submit(3);
@@ -218,7 +229,16 @@ class BatcherTest {
     }
 
     private void start(int maxBatch, Duration delay, int capacity) {
-        ModelSpec spec = new ModelSpec(
+        batcher = new Batcher("fake", spec(maxBatch, delay), ROW, List.of(worker), capacity, metrics());
+        batcher.start();
+    }
+
+    private ExecutionMetrics metrics() {
+        return new ExecutionMetrics(registry);
+    }
+
+    private static ModelSpec spec(int maxBatch, Duration delay) {
+        return new ModelSpec(
                 ModelSpec.InputKind.IMAGE,
                 ModelSpec.OutputKind.EMBEDDINGS,
                 "model.pt",
@@ -234,8 +254,6 @@ class BatcherTest {
                 maxBatch,
                 delay,
                 Requirements.NONE);
-        batcher = new Batcher("fake", spec, ROW, List.of(worker), capacity, new ExecutionMetrics(registry));
-        batcher.start();
     }
 
     private CompletableFuture<float[]> submit(float value) {
