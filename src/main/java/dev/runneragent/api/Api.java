@@ -1,10 +1,15 @@
 package dev.runneragent.api;
 
+import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Message;
+import dev.runneragent.store.StoreException;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What every resource method does: bind the request message from body, query and path, call one service method
@@ -25,6 +30,12 @@ public class Api {
         Message call(Caller caller, Q request, String body);
     }
 
+    /** A service method whose answer comes later (a long poll, a prediction on a runner). */
+    @FunctionalInterface
+    public interface AsyncEndpoint<Q extends Message> {
+        CompletionStage<? extends Message> call(Caller caller, Q request);
+    }
+
     @Inject
     ApiRequest request;
 
@@ -38,5 +49,36 @@ public class Api {
         RequestBinder.bind(builder, text, request.queryParameters(), request.pathParameters(), request.kind());
         Message response = endpoint.call(request.caller(), (Q) builder.build(), text);
         return ApiResponses.of(response, request.reqId());
+    }
+
+    /**
+     * Binds and calls like {@link #call}, but the answer comes when the endpoint's stage completes. Failures of the
+     * stage are answered here, in the endpoint's response shape, since the request's scope may be gone by then.
+     */
+    @SuppressWarnings("unchecked")
+    public <Q extends Message> CompletionStage<Response> async(
+            Message.Builder builder, byte[] body, AsyncEndpoint<Q> endpoint) {
+        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+        RequestBinder.bind(builder, text, request.queryParameters(), request.pathParameters(), request.kind());
+        String reqId = request.reqId();
+        String rpc = request.rpc().value();
+        return endpoint.call(request.caller(), (Q) builder.build()).handle((response, error) -> {
+            if (error == null) {
+                return ApiResponses.of(response, reqId);
+            }
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof ApiException refused) {
+                return ApiResponses.error(Rpcs.responseType(rpc), refused.code(), refused.details(), reqId);
+            }
+            Log.errorf(cause, "%s failed", rpc);
+            return ApiResponses.error(
+                    Rpcs.responseType(rpc),
+                    cause instanceof StoreException
+                            ? StatusCode.INTERNAL_DATABASE_ISSUE
+                            : StatusCode.INTERNAL_SERVER_ISSUE,
+                    "internal error; the node's log has the details under request id " + reqId,
+                    reqId);
+        });
     }
 }

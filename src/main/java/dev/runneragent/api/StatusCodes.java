@@ -35,8 +35,7 @@ public final class StatusCodes {
                 StatusCode.WORKFLOW_UNSUPPORTED_FORMAT,
                 StatusCode.WORKFLOW_NO_MATCHING_INPUT,
                 StatusCode.WORKFLOW_REQUIRE_TRAINED_MODEL,
-                StatusCode.INPUT_INVALID_URL,
-                StatusCode.RUNNER_ITEM_CANCELLED);
+                StatusCode.INPUT_INVALID_URL);
         http(
                 401,
                 StatusCode.CONN_KEY_INVALID,
@@ -51,7 +50,8 @@ public final class StatusCodes {
                 StatusCode.CONN_NO_GDPR_CONSENT);
         http(404, StatusCode.CONN_DOES_NOT_EXIST);
         http(405, StatusCode.CONN_METHOD_NOT_ALLOWED);
-        http(409, StatusCode.DATABASE_DUPLICATE_KEY, StatusCode.WORKFLOW_DUPLICATE);
+        // A runner's report on an item it no longer holds conflicts with the item's state.
+        http(409, StatusCode.DATABASE_DUPLICATE_KEY, StatusCode.WORKFLOW_DUPLICATE, StatusCode.RUNNER_ITEM_CANCELLED);
         http(413, StatusCode.RPC_MAX_MESSAGE_SIZE_EXCEEDED);
         http(
                 429,

@@ -79,10 +79,12 @@ public final class Placement {
      * whose type is unknown (the driver did not say) meets any type.
      */
     private static boolean sameType(String wanted, String actual) {
-        return actual.equals(DeviceInventory.UNKNOWN_TYPE) || normalize(wanted).equals(normalize(actual));
+        return actual.equals(DeviceInventory.UNKNOWN_TYPE)
+                || normalizeType(wanted).equals(normalizeType(actual));
     }
 
-    private static String normalize(String type) {
+    /** An accelerator type in the one form types are compared in: lower case letters and digits ("nvidiaa10g"). */
+    public static String normalizeType(String type) {
         return type.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 }

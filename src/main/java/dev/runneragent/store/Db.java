@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * The node's store: whichever of the two built-in datasources is active (see {@link StoreConfigSourceFactory}),
@@ -22,17 +23,25 @@ public class Db {
         T run(Connection connection) throws SQLException;
     }
 
-    private final AgroalDataSource dataSource;
+    private final DataSource dataSource;
     private final Dialect dialect;
 
     @Inject
     Db(@Any InjectableInstance<AgroalDataSource> dataSources) {
-        List<AgroalDataSource> active = dataSources.listActive();
+        this(only(dataSources.listActive()));
+    }
+
+    /** A store on {@code dataSource}, already migrated (benchmarks and tools build it outside the application). */
+    public Db(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.dialect = detectDialect(dataSource);
+    }
+
+    private static DataSource only(List<AgroalDataSource> active) {
         if (active.size() != 1) {
             throw new IllegalStateException("expected exactly one active datasource, found " + active.size());
         }
-        this.dataSource = active.get(0);
-        this.dialect = detectDialect(dataSource);
+        return active.get(0);
     }
 
     public Dialect dialect() {
@@ -84,7 +93,7 @@ public class Db {
         }
     }
 
-    private static Dialect detectDialect(AgroalDataSource dataSource) {
+    private static Dialect detectDialect(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName();
             return product.toLowerCase().contains("postgres") ? Dialect.POSTGRESQL : Dialect.H2;

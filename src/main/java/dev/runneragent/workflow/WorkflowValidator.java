@@ -76,7 +76,10 @@ public class WorkflowValidator {
                                     .setId(version)))
                     .build();
         }
-        if (served.stream().noneMatch(m -> m.getModelVersion().getId().equals(wanted))) {
+        // A version-less entry is a runner that takes the model in any version.
+        if (served.stream()
+                .map(m -> m.getModelVersion().getId())
+                .noneMatch(version -> version.isEmpty() || version.equals(wanted))) {
             throw WorkflowGraph.invalidArgument("node '" + node.getId() + "': model '" + modelId + "' has no version '"
                     + wanted + "' here; served: "
                     + served.stream().map(m -> m.getModelVersion().getId()).toList());

@@ -1,0 +1,271 @@
+package dev.runneragent.runner;
+
+import com.clarifai.grpc.api.MultiOutputResponse;
+import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.runner.ItemStore.Leased;
+import dev.runneragent.runner.ItemStore.NewItem;
+import dev.runneragent.runner.ItemStore.Row;
+import dev.runneragent.runner.ItemStore.State;
+import dev.runneragent.runner.Waiters.Waiter;
+import dev.runneragent.store.Db;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The runner-item queue: items go in ({@link #submit}), long polls lease them ({@link #poll}), and items leave as
+ * done, failed or cancelled. Every change is one transaction; waiting polls are woken after it commits, here and (by
+ * {@link HubSignals}) on the other replicas. Reports from runners are {@link ItemReports}.
+ */
+@ApplicationScoped
+public class RunnerQueue {
+
+    private static final Duration TOUCH_SLACK = Duration.ofSeconds(1);
+
+    private final Db db;
+    private final ItemStore items;
+    private final RunnerStore runners;
+    private final HubSignals signals;
+    private final HubExecutors executors;
+    private final HubMetrics metrics;
+    private final HubConfig config;
+    private final Clock clock;
+    private final Waiters waiters = new Waiters();
+    private final Map<String, Instant> touched = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, MultiOutputResponse>> finishListeners = new ArrayList<>();
+
+    @Inject
+    public RunnerQueue(
+            Db db,
+            ItemStore items,
+            RunnerStore runners,
+            HubSignals signals,
+            HubExecutors executors,
+            HubMetrics metrics,
+            HubConfig config,
+            Clock clock) {
+        this.db = db;
+        this.items = items;
+        this.runners = runners;
+        this.signals = signals;
+        this.executors = executors;
+        this.metrics = metrics;
+        this.config = config;
+        this.clock = clock;
+        metrics.gauges(signals::leader, waiters::size);
+        signals.subscribe(new HubSignals.Subscriber() {
+            @Override
+            public void queuedElsewhere(String userId, String modelId) {
+                wake(userId, modelId);
+            }
+
+            @Override
+            public void resync() {
+                waiters.wakeAll().forEach(w -> executors.work().execute(() -> attempt(w)));
+            }
+        });
+    }
+
+    /** Calls {@code listener} with each item that finishes on this replica, after its transaction committed. */
+    public void onFinished(BiConsumer<String, MultiOutputResponse> listener) {
+        finishListeners.add(listener);
+    }
+
+    /** Queues {@code newItems} in one transaction and wakes the polls they may suit. */
+    public void submit(List<NewItem> newItems) {
+        Instant now = clock.instant();
+        Set<List<String>> kinds = new LinkedHashSet<>();
+        newItems.forEach(item -> kinds.add(List.of(item.userId(), item.request().getModelId())));
+        db.inTransaction(c -> {
+            items.insert(c, newItems, now);
+            for (List<String> kind : kinds) {
+                signals.publishQueued(c, kind.get(0), kind.get(1));
+            }
+            return null;
+        });
+        metrics.submitted(newItems.size());
+        kinds.forEach(kind -> wake(kind.get(0), kind.get(1)));
+    }
+
+    /**
+     * A long poll: leases up to the runner's capacity of items it can serve, at once when there are some, else as
+     * soon as some arrive; answers an empty list at the end of {@code runner.hub.long-poll}.
+     */
+    public CompletableFuture<List<Leased>> poll(RunnerProfile runner) {
+        Instant start = clock.instant();
+        long started = System.nanoTime();
+        touch(runner, start);
+        int capacity = Math.max(1, Math.min(runner.capacity(), config.maxCapacity()));
+        Waiter waiter = new Waiter(runner, capacity, start.plus(config.longPoll()), new CompletableFuture<>());
+        attempt(waiter);
+        if (!waiter.answer().isDone()) {
+            ScheduledFuture<?> timer = executors
+                    .timers()
+                    .schedule(() -> expire(waiter), config.longPoll().toNanos(), TimeUnit.NANOSECONDS);
+            waiter.answer().whenComplete((leased, error) -> timer.cancel(false));
+        }
+        waiter.answer()
+                .whenComplete((leased, error) -> metrics.pollAnswered(
+                        Duration.ofNanos(System.nanoTime() - started), leased != null && !leased.isEmpty()));
+        return waiter.answer();
+    }
+
+    private void attempt(Waiter waiter) {
+        if (waiter.answer().isDone()) {
+            return;
+        }
+        RunnerProfile runner = waiter.runner();
+        long generation = waiters.generation(runner.userId());
+        List<Leased> leased;
+        try {
+            Instant now = clock.instant();
+            leased = db.inTransaction(c -> items.lease(c, runner, waiter.capacity(), now, now.plus(config.lease())));
+        } catch (RuntimeException e) {
+            waiter.answer().completeExceptionally(e);
+            return;
+        }
+        if (!leased.isEmpty()) {
+            if (!waiter.answer().complete(leased)) {
+                handBack(runner, leased); // the poll ended while this attempt leased
+            }
+            return;
+        }
+        waiters.add(waiter);
+        if (waiter.answer().isDone()) {
+            waiters.remove(waiter);
+        } else if (waiters.generation(runner.userId()) != generation && waiters.remove(waiter)) {
+            executors.work().execute(() -> attempt(waiter)); // woken between the attempt and joining
+        }
+    }
+
+    private void expire(Waiter waiter) {
+        waiters.remove(waiter);
+        waiter.answer().complete(List.of());
+    }
+
+    /** Items of {@code modelId} may be waiting for {@code userId}'s runners: give the polls they suit a try. */
+    void wake(String userId, String modelId) {
+        for (Waiter waiter : waiters.wake(userId, modelId)) {
+            executors.work().execute(() -> attempt(waiter));
+        }
+    }
+
+    private void touch(RunnerProfile runner, Instant now) {
+        String key = runner.userId() + "/" + runner.id();
+        Instant last = touched.get(key);
+        if (last == null || last.isBefore(now.minus(TOUCH_SLACK))) {
+            touched.put(key, now);
+            runners.touch(runner.userId(), runner.id(), now, now.minus(TOUCH_SLACK));
+        }
+    }
+
+    /** Returns items a poll leased but could not deliver; the attempt is not charged. */
+    private void handBack(RunnerProfile runner, List<Leased> leased) {
+        try {
+            db.inTransaction(c -> {
+                for (Leased item : leased) {
+                    Row row = items.lock(c, item.id()).orElse(null);
+                    if (row != null
+                            && row.state() == State.LEASED
+                            && runner.id().equals(row.leaseOwner())) {
+                        items.requeue(c, row.pk(), false);
+                    }
+                }
+                signals.publishQueued(c, runner.userId(), leased.get(0).modelId());
+                return null;
+            });
+            leased.stream().map(Leased::modelId).distinct().forEach(model -> wake(runner.userId(), model));
+        } catch (RuntimeException e) {
+            Log.warnf(e, "Could not hand back %d item(s) of a finished poll; their leases will expire", leased.size());
+        }
+    }
+
+    /**
+     * Moves {@code row} (locked in {@code c}) to a finished state. The caller commits, then calls
+     * {@link #announce}.
+     */
+    void finish(Connection c, Row row, State state, MultiOutputResponse response, Map<String, MultiOutputResponse> done)
+            throws SQLException {
+        items.finish(c, row.pk(), state, response, clock.instant());
+        done.put(row.id(), response);
+    }
+
+    /** After commit: tells this replica's listeners (and metrics) about items that finished. */
+    void announce(Map<String, MultiOutputResponse> done, State state) {
+        if (done.isEmpty()) {
+            return;
+        }
+        metrics.finished(state, done.size());
+        done.forEach((id, response) -> finishListeners.forEach(l -> l.accept(id, response)));
+    }
+
+    /**
+     * Cancels the item unless it already finished, and answers its final response: {@code reason(row)} when this
+     * call cancelled it, else the response it finished with.
+     */
+    public MultiOutputResponse cancel(String itemId, Function<Row, MultiOutputResponse> reason) {
+        Map<String, MultiOutputResponse> done = new LinkedHashMap<>();
+        MultiOutputResponse answer = db.inTransaction(c -> {
+            Row row = items.lock(c, itemId).orElse(null);
+            if (row == null) {
+                return reason.apply(null);
+            }
+            if (row.state().finished()) {
+                return row.response() == null ? reason.apply(row) : row.response();
+            }
+            MultiOutputResponse cancelled = reason.apply(row);
+            finish(c, row, State.CANCELLED, cancelled, done);
+            signals.publishFinished(c, done.keySet());
+            return cancelled;
+        });
+        announce(done, State.CANCELLED);
+        return answer;
+    }
+
+    /** A runner was deleted: its leased items go back to the queue, items addressed to it fail. */
+    void runnerDeleted(String userId, String runnerId) {
+        Map<String, MultiOutputResponse> failed = new LinkedHashMap<>();
+        Set<String> requeuedModels = new LinkedHashSet<>();
+        db.inTransaction(c -> {
+            for (Row row : items.ofRunner(c, userId, runnerId)) {
+                if (row.state() == State.LEASED && runnerId.equals(row.leaseOwner())) {
+                    items.requeue(c, row.pk(), false);
+                    requeuedModels.add(row.modelId());
+                }
+            }
+            // What is still pending now was addressed to this runner alone: nobody else may serve it.
+            for (Row row : items.ofRunner(c, userId, runnerId)) {
+                if (row.state() == State.PENDING) {
+                    MultiOutputResponse gone = ItemReports.failure(
+                            StatusCode.RUNNER_DOES_NOT_EXIST,
+                            "runner '" + runnerId + "', which this item was addressed to, was deleted");
+                    finish(c, row, State.FAILED, gone, failed);
+                }
+            }
+            for (String model : requeuedModels) {
+                signals.publishQueued(c, userId, model);
+            }
+            signals.publishFinished(c, failed.keySet());
+            return null;
+        });
+        requeuedModels.forEach(model -> wake(userId, model));
+        announce(failed, State.FAILED);
+    }
+}

@@ -1,0 +1,395 @@
+package dev.runneragent.runner;
+
+import com.clarifai.grpc.api.ComputeInfo;
+import com.clarifai.grpc.api.DeleteRunnersRequest;
+import com.clarifai.grpc.api.GetRunnerRequest;
+import com.clarifai.grpc.api.ListRunnerItemsRequest;
+import com.clarifai.grpc.api.ListRunnersRequest;
+import com.clarifai.grpc.api.Model;
+import com.clarifai.grpc.api.MultiRunnerItemOutputResponse;
+import com.clarifai.grpc.api.MultiRunnerItemResponse;
+import com.clarifai.grpc.api.MultiRunnerResponse;
+import com.clarifai.grpc.api.PostRunnerItemOutputsRequest;
+import com.clarifai.grpc.api.PostRunnersRequest;
+import com.clarifai.grpc.api.ProcessingInfo;
+import com.clarifai.grpc.api.Runner;
+import com.clarifai.grpc.api.RunnerItem;
+import com.clarifai.grpc.api.RunnerMethodType;
+import com.clarifai.grpc.api.SingleRunnerResponse;
+import com.clarifai.grpc.api.UserAppIDSet;
+import com.clarifai.grpc.api.Workflow;
+import com.clarifai.grpc.api.status.BaseResponse;
+import com.clarifai.grpc.api.status.Status;
+import com.clarifai.grpc.api.status.StatusCode;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import dev.runneragent.api.ApiException;
+import dev.runneragent.api.Caller;
+import dev.runneragent.api.Page;
+import dev.runneragent.api.PatchBody;
+import dev.runneragent.api.ProtoJson;
+import dev.runneragent.api.ResourceKind;
+import dev.runneragent.execution.Requirements;
+import dev.runneragent.runner.ItemStore.Leased;
+import dev.runneragent.runner.RunnerStore.StoredRunner;
+import dev.runneragent.store.Db;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Runners of a user: register ({@code PostRunners}), read, list and delete them, and the two calls a runner makes
+ * about its work: {@code ListRunnerItems} (a long poll, {@link RunnerQueue#poll}) and {@code PostRunnerItemOutputs}
+ * ({@link ItemReports}).
+ *
+ * <p>A runner's binding is stored in the 10.3 form ({@code model} or {@code workflow}); the later
+ * {@code worker.model} / {@code worker.workflow} are read from the JSON body and stored the same way, as is the
+ * later {@code computeInfo.cpuLimit}. {@code metadata.models} (a list of model ids) advertises the models an unbound
+ * runner hosts; {@code metadata.capacity} (1 to {@code runner.hub.max-capacity}) is how many items one poll may
+ * lease.
+ */
+@ApplicationScoped
+public class RunnerService {
+
+    private static final ResourceKind KIND = ResourceKind.RUNNER;
+
+    /** Runner ids: letters, digits, '_' and '-', at most 128 (a UUID fits). */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+
+    /** Model and workflow ids as a runner may name them. */
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,255}");
+
+    static final int MAX_RUNNERS_PER_REQUEST = 128;
+    static final int MAX_HOSTED_MODELS = 256;
+
+    /** The metadata key {@code GetRunner} and {@code ListRunners} add: when the runner last polled. */
+    public static final String LAST_SEEN = "last_seen_at";
+
+    private final Db db;
+    private final RunnerStore store;
+    private final RunnerQueue queue;
+    private final ItemReports reports;
+    private final HubConfig config;
+    private final Clock clock;
+
+    @Inject
+    public RunnerService(
+            Db db, RunnerStore store, RunnerQueue queue, ItemReports reports, HubConfig config, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.queue = queue;
+        this.reports = reports;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public MultiRunnerResponse postRunners(Caller caller, PostRunnersRequest request, String body) {
+        String userId = caller.user(request.getUserAppId(), KIND);
+        if (request.getRunnersCount() == 0) {
+            throw KIND.invalid("runners must hold at least one runner");
+        }
+        if (request.getRunnersCount() > MAX_RUNNERS_PER_REQUEST) {
+            throw KIND.invalid(
+                    "at most " + MAX_RUNNERS_PER_REQUEST + " runners per request, got " + request.getRunnersCount());
+        }
+        List<JsonObject> sent = PatchBody.items(body, request, "runners");
+        Instant now = clock.instant();
+        Timestamp created = Timestamp.newBuilder()
+                .setSeconds(now.getEpochSecond())
+                .setNanos(now.getNano())
+                .build();
+        List<Runner> runners = new ArrayList<>();
+        List<RunnerProfile> profiles = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < request.getRunnersCount(); i++) {
+            Runner runner = normalized(request.getRunners(i), sent.get(i), userId, created, "runners[" + i + "]");
+            if (!ids.add(runner.getId())) {
+                throw duplicate(runner.getId(), "is given twice in this request");
+            }
+            runners.add(runner);
+            profiles.add(profile(runner, sent.get(i), "runners[" + i + "]"));
+        }
+        db.inTransaction(c -> {
+            for (int i = 0; i < runners.size(); i++) {
+                if (!store.insert(c, runners.get(i), profiles.get(i), now)) {
+                    throw duplicate(runners.get(i).getId(), "exists already");
+                }
+            }
+            return null;
+        });
+        return MultiRunnerResponse.newBuilder().addAllRunners(runners).build();
+    }
+
+    private static ApiException duplicate(String id, String why) {
+        return new ApiException.DuplicateResourceException(
+                StatusCode.DATABASE_DUPLICATE_KEY, "runner '" + id + "' " + why + "; runner ids are unique per user");
+    }
+
+    /** The runner as stored: an id, the owner, timestamps, and the binding in its 10.3 field. */
+    private Runner normalized(Runner given, JsonObject json, String userId, Timestamp created, String where) {
+        Runner.Builder runner =
+                given.toBuilder().setUserId(userId).setCreatedAt(created).setModifiedAt(created);
+        if (runner.getId().isEmpty()) {
+            runner.setId(UUID.randomUUID().toString());
+        } else if (!ID.matcher(runner.getId()).matches()) {
+            throw KIND.invalid(
+                    where + ".id '" + abbreviated(runner.getId()) + "' must be 1 to 128 letters, digits, '_' or '-'");
+        }
+        String bindingField = where;
+        JsonObject worker = object(json, "worker", where);
+        if (worker != null) {
+            JsonObject model = object(worker, "model", where + ".worker");
+            JsonObject workflow = object(worker, "workflow", where + ".worker");
+            if (model != null && workflow != null) {
+                throw KIND.invalid(where + ".worker names both a model and a workflow; a runner serves one");
+            }
+            if ((model != null || workflow != null) && given.getObjectCase() != Runner.ObjectCase.OBJECT_NOT_SET) {
+                throw KIND.invalid(where + " names its " + (model != null ? "model" : "workflow")
+                        + " twice (worker and " + given.getObjectCase().name().toLowerCase() + "); give one");
+            }
+            if (model != null || workflow != null) {
+                bindingField = where + ".worker";
+            }
+            if (model != null) {
+                runner.setModel((Model) parse(model, Model.newBuilder(), where + ".worker.model"));
+            } else if (workflow != null) {
+                runner.setWorkflow((Workflow) parse(workflow, Workflow.newBuilder(), where + ".worker.workflow"));
+            }
+        }
+        if (runner.hasModel()) {
+            reference(runner.getModel().getId(), bindingField + ".model.id");
+        }
+        if (runner.hasWorkflow()) {
+            reference(runner.getWorkflow().getId(), bindingField + ".workflow.id");
+        }
+        return runner.build();
+    }
+
+    private RunnerProfile profile(Runner runner, JsonObject json, String where) {
+        Resources resources = null;
+        JsonObject computeInfo = object(json, "computeInfo", where);
+        if (computeInfo == null) {
+            computeInfo = object(json, "compute_info", where);
+        }
+        if (runner.hasComputeInfo() || computeInfo != null) {
+            ComputeInfo info = runner.getComputeInfo();
+            if (info.getAcceleratorTypeCount() > 0 && info.getNumAccelerators() == 0) {
+                throw KIND.invalid(where + ".computeInfo names acceleratorType " + info.getAcceleratorTypeList()
+                        + " but numAccelerators is 0");
+            }
+            String cpuLimit =
+                    computeInfo == null ? null : text(computeInfo, where + ".computeInfo", "cpuLimit", "cpu_limit");
+            try {
+                resources = Resources.of(Requirements.of(info, cpuLimit));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw KIND.invalid(where + "." + e.getMessage());
+            }
+        }
+        Struct metadata = runner.getMetadata();
+        return new RunnerProfile(
+                runner.getUserId(),
+                runner.getId(),
+                runner.getModel().getId(),
+                runner.getModel().getModelVersion().getId(),
+                runner.getWorkflow().getId(),
+                runner.getNodepool().getId(),
+                hostedModels(metadata, where),
+                capacity(metadata, where),
+                resources);
+    }
+
+    private static List<String> hostedModels(Struct metadata, String where) {
+        Value models = metadata.getFieldsMap().get("models");
+        if (models == null) {
+            return List.of();
+        }
+        if (models.getKindCase() != Value.KindCase.LIST_VALUE) {
+            throw KIND.invalid(where + ".metadata.models must be a list of model ids");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (Value model : models.getListValue().getValuesList()) {
+            if (model.getKindCase() != Value.KindCase.STRING_VALUE) {
+                throw KIND.invalid(where + ".metadata.models must be a list of model ids (strings)");
+            }
+            ids.add(reference(model.getStringValue(), where + ".metadata.models[]"));
+        }
+        if (ids.size() > MAX_HOSTED_MODELS) {
+            throw KIND.invalid(
+                    where + ".metadata.models lists " + ids.size() + " models; at most " + MAX_HOSTED_MODELS);
+        }
+        return List.copyOf(ids);
+    }
+
+    private int capacity(Struct metadata, String where) {
+        Value capacity = metadata.getFieldsMap().get("capacity");
+        if (capacity == null) {
+            return 1;
+        }
+        double value = capacity.getKindCase() == Value.KindCase.NUMBER_VALUE ? capacity.getNumberValue() : -1;
+        if (value != Math.rint(value) || value < 1 || value > config.maxCapacity()) {
+            throw KIND.invalid(where + ".metadata.capacity must be a whole number from 1 to " + config.maxCapacity()
+                    + " (items per poll), got " + ProtoJson.print(capacity));
+        }
+        return (int) value;
+    }
+
+    public SingleRunnerResponse getRunner(Caller caller, GetRunnerRequest request) {
+        return SingleRunnerResponse.newBuilder()
+                .setRunner(shown(find(caller, request.getUserAppId(), request.getRunnerId())))
+                .build();
+    }
+
+    public MultiRunnerResponse listRunners(Caller caller, ListRunnersRequest request) {
+        String userId = caller.user(request.getUserAppId(), KIND);
+        Page page = Page.of(request.getPage(), request.getPerPage(), KIND);
+        return MultiRunnerResponse.newBuilder()
+                .addAllRunners(store.list(userId, page).stream()
+                        .map(RunnerService::shown)
+                        .toList())
+                .build();
+    }
+
+    /** Deletes all the runners named, or none: each must exist. */
+    public BaseResponse deleteRunners(Caller caller, DeleteRunnersRequest request) {
+        String userId = caller.user(request.getUserAppId(), KIND);
+        if (request.getIdsCount() == 0) {
+            throw KIND.invalid("ids must name at least one runner");
+        }
+        Set<String> ids = new LinkedHashSet<>(request.getIdsList());
+        db.inTransaction(c -> {
+            for (String id : ids) {
+                if (store.find(c, userId, id).isEmpty()) {
+                    throw notFound(id);
+                }
+            }
+            store.delete(c, userId, ids);
+            return null;
+        });
+        ids.forEach(id -> queue.runnerDeleted(userId, id));
+        return BaseResponse.getDefaultInstance();
+    }
+
+    /**
+     * A long poll for work: answers the runner's leased items, or {@code RUNNER_NEEDS_RETRY} with none when the
+     * poll ran out.
+     */
+    public CompletableFuture<Message> listRunnerItems(Caller caller, ListRunnerItemsRequest request) {
+        RunnerProfile runner =
+                find(caller, request.getUserAppId(), request.getRunnerId()).profile();
+        return queue.poll(runner).thenApply(leased -> {
+            if (leased.isEmpty()) {
+                return MultiRunnerItemResponse.newBuilder()
+                        .setStatus(Status.newBuilder()
+                                .setCode(StatusCode.RUNNER_NEEDS_RETRY)
+                                .setDetails("no work for runner '" + runner.id() + "' within "
+                                        + config.longPoll().toMillis() + " ms; poll again"))
+                        .build();
+            }
+            MultiRunnerItemResponse.Builder answer = MultiRunnerItemResponse.newBuilder();
+            leased.forEach(item -> answer.addRunnerItems(item(item)));
+            return answer.build();
+        });
+    }
+
+    private RunnerItem item(Leased leased) {
+        return RunnerItem.newBuilder()
+                .setId(leased.id())
+                .setDescription("attempt " + leased.attempt() + " of " + config.maxAttempts())
+                .setProcessingInfo(ProcessingInfo.newBuilder().setRunnerMethodType(RunnerMethodType.UNARY_UNARY))
+                .setPostModelOutputsRequest(leased.request())
+                .build();
+    }
+
+    public MultiRunnerItemOutputResponse postRunnerItemOutputs(Caller caller, PostRunnerItemOutputsRequest request) {
+        RunnerProfile runner =
+                find(caller, request.getUserAppId(), request.getRunnerId()).profile();
+        return reports.report(runner, request);
+    }
+
+    private StoredRunner find(Caller caller, UserAppIDSet ids, String runnerId) {
+        String userId = caller.user(ids, KIND);
+        if (runnerId.isEmpty()) {
+            throw KIND.invalid("runnerId is required");
+        }
+        return store.find(userId, runnerId).orElseThrow(() -> notFound(runnerId));
+    }
+
+    private static ApiException notFound(String runnerId) {
+        return KIND.notFound("runner '" + abbreviated(runnerId) + "' does not exist");
+    }
+
+    /** The runner as answered: its message, with when it last polled in {@code metadata.last_seen_at}. */
+    private static Runner shown(StoredRunner stored) {
+        if (stored.lastSeenAt() == null) {
+            return stored.runner();
+        }
+        Runner runner = stored.runner();
+        return runner.toBuilder()
+                .setMetadata(runner.getMetadata().toBuilder()
+                        .putFields(
+                                LAST_SEEN,
+                                Value.newBuilder()
+                                        .setStringValue(stored.lastSeenAt().toString())
+                                        .build()))
+                .build();
+    }
+
+    private static String reference(String id, String where) {
+        if (id.isEmpty()) {
+            throw KIND.invalid(where + " is required");
+        }
+        if (!REFERENCE.matcher(id).matches()) {
+            throw KIND.invalid(where + " '" + abbreviated(id) + "' is not a valid id");
+        }
+        return id;
+    }
+
+    private static JsonObject object(JsonObject json, String name, String where) {
+        JsonElement value = json == null ? null : json.get(name);
+        if (value == null || value.isJsonNull()) {
+            return null;
+        }
+        if (!value.isJsonObject()) {
+            throw KIND.invalid(where + "." + name + " must be an object");
+        }
+        return value.getAsJsonObject();
+    }
+
+    private static String text(JsonObject json, String where, String... names) {
+        for (String name : names) {
+            JsonElement value = json.get(name);
+            if (value != null && !value.isJsonNull()) {
+                if (!value.isJsonPrimitive()) {
+                    throw KIND.invalid(where + "." + name + " must be a quantity such as \"2\" or \"500m\"");
+                }
+                return value.getAsString();
+            }
+        }
+        return null;
+    }
+
+    private static Message parse(JsonObject json, Message.Builder builder, String where) {
+        try {
+            ProtoJson.merge(json.toString(), builder);
+        } catch (ProtoJson.InvalidJsonValueException e) {
+            throw KIND.invalid(where + ": " + e.getMessage());
+        }
+        return builder.build();
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}
