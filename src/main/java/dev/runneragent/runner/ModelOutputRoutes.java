@@ -2,6 +2,7 @@ package dev.runneragent.runner;
 
 import static dev.runneragent.api.ResourceKind.MODEL;
 
+import com.clarifai.grpc.api.MultiOutputResponse;
 import com.clarifai.grpc.api.PostModelOutputsRequest;
 import dev.runneragent.api.Api;
 import dev.runneragent.api.Rpc;
@@ -49,9 +50,10 @@ public abstract class ModelOutputRoutes {
 
     private CompletionStage<Response> predict(byte[] body, RoutingContext http) {
         return api.async(PostModelOutputsRequest.newBuilder(), body, (caller, request) -> {
-            CompletableFuture<?> answer = predictions.postModelOutputs(caller, (PostModelOutputsRequest) request);
+            CompletableFuture<MultiOutputResponse> answer =
+                    predictions.postModelOutputs(caller, (PostModelOutputsRequest) request);
             http.addEndHandler(ended -> answer.cancel(false)); // a no-op once answered
-            return (CompletionStage) answer;
+            return answer;
         });
     }
 }

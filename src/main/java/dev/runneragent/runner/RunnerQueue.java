@@ -119,7 +119,10 @@ public class RunnerQueue {
             ScheduledFuture<?> timer = executors
                     .timers()
                     .schedule(() -> expire(waiter), config.longPoll().toNanos(), TimeUnit.NANOSECONDS);
-            waiter.answer().whenComplete((leased, error) -> timer.cancel(false));
+            waiter.answer().whenComplete((leased, error) -> {
+                timer.cancel(false);
+                waiters.remove(waiter); // answered by a wake-up, its deadline, or cancelled by a runner that hung up
+            });
         }
         waiter.answer()
                 .whenComplete((leased, error) -> metrics.pollAnswered(

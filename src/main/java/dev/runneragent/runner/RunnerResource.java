@@ -8,17 +8,21 @@ import com.clarifai.grpc.api.ListRunnerItemsRequest;
 import com.clarifai.grpc.api.ListRunnersRequest;
 import com.clarifai.grpc.api.PostRunnerItemOutputsRequest;
 import com.clarifai.grpc.api.PostRunnersRequest;
+import com.google.protobuf.Message;
 import dev.runneragent.api.Api;
 import dev.runneragent.api.Rpc;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Runners and their work: {@code /v2/users/{userId}/runners...}. */
@@ -62,8 +66,12 @@ public class RunnerResource {
     @Path("/{runnerId}/items")
     @Blocking
     @Rpc(value = "ListRunnerItems", kind = RUNNER)
-    public CompletionStage<Response> listRunnerItems() {
-        return api.async(ListRunnerItemsRequest.newBuilder(), null, runners::listRunnerItems);
+    public CompletionStage<Response> listRunnerItems(@Context RoutingContext http) {
+        return api.async(ListRunnerItemsRequest.newBuilder(), null, (caller, request) -> {
+            CompletableFuture<Message> answer = runners.listRunnerItems(caller, (ListRunnerItemsRequest) request);
+            http.addEndHandler(ended -> answer.cancel(false)); // the runner hung up; a no-op once answered
+            return answer;
+        });
     }
 
     @POST

@@ -283,12 +283,13 @@ public class RunnerService {
 
     /**
      * A long poll for work: answers the runner's leased items, or {@code RUNNER_NEEDS_RETRY} with none when the
-     * poll ran out.
+     * poll ran out. Cancelling the answer (the runner hung up) ends the poll.
      */
     public CompletableFuture<Message> listRunnerItems(Caller caller, ListRunnerItemsRequest request) {
         RunnerProfile runner =
                 find(caller, request.getUserAppId(), request.getRunnerId()).profile();
-        return queue.poll(runner).thenApply(leased -> {
+        CompletableFuture<List<Leased>> poll = queue.poll(runner);
+        CompletableFuture<Message> answer = poll.thenApply(leased -> {
             if (leased.isEmpty()) {
                 return MultiRunnerItemResponse.newBuilder()
                         .setStatus(Status.newBuilder()
@@ -297,10 +298,17 @@ public class RunnerService {
                                         + config.longPoll().toMillis() + " ms; poll again"))
                         .build();
             }
-            MultiRunnerItemResponse.Builder answer = MultiRunnerItemResponse.newBuilder();
-            leased.forEach(item -> answer.addRunnerItems(item(item)));
-            return answer.build();
+            MultiRunnerItemResponse.Builder items = MultiRunnerItemResponse.newBuilder();
+            leased.forEach(item -> items.addRunnerItems(item(item)));
+            return items.build();
         });
+        // A runner that hung up stops waiting: nothing is leased for it afterwards.
+        answer.whenComplete((items, error) -> {
+            if (answer.isCancelled()) {
+                poll.cancel(false);
+            }
+        });
+        return answer;
     }
 
     private RunnerItem item(Leased leased) {

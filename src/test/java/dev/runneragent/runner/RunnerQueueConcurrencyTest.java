@@ -160,7 +160,10 @@ class RunnerQueueConcurrencyTest {
             MultiOutputResponse answer = caller.get(60, TimeUnit.SECONDS);
             assertEquals(StatusCode.SUCCESS, answer.getStatus().getCode(), answer.toString());
         }
-        threads.shutdownNow();
+        for (Future<?> loop : loops) {
+            loop.get(30, TimeUnit.SECONDS); // each runner counts its last completion after its caller was answered
+        }
+        threads.shutdown();
         assertEquals(0, doubleLeases.get(), "no item was handed to two runners");
         assertEquals(itemCount, completed.get(), "every item was completed exactly once");
         assertEquals(itemCount, leasedBy.size());

@@ -17,10 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runneragent.store.Db;
 import dev.runneragent.store.Sql;
+import dev.runneragent.testing.TestNode;
 import dev.runneragent.testing.Users;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -449,21 +453,25 @@ class RunnerResourceTest {
                 .body("outputs", empty());
     }
 
+    /** A request whose client gives up after 300 ms and closes its connection. */
+    private static RequestSpecification impatient() {
+        return RestAssured.given()
+                .config(RestAssured.config()
+                        .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 300)))
+                .header("Authorization", "Key " + TestNode.ADMIN_KEY)
+                .contentType("application/json");
+    }
+
     @Test
     void aCallerThatDisconnectsCancelsItsItem() throws Exception {
         String model = unique("impatient");
         String runner = runnerFor(model, "");
         try {
-            io.restassured.RestAssured.given()
-                    .config(io.restassured.RestAssured.config()
-                            .httpClient(io.restassured.config.HttpClientConfig.httpClientConfig()
-                                    .setParam("http.socket.timeout", 300)))
-                    .header("Authorization", "Key " + dev.runneragent.testing.TestNode.ADMIN_KEY)
-                    .contentType("application/json")
+            impatient()
                     .body("{\"inputs\":[{\"data\":{\"text\":{\"raw\":\"x\"}}}]}")
                     .post("/v2/models/" + model + "/outputs");
         } catch (Exception timedOut) {
-            // the client gave up after 300 ms and closed its connection
+            // the client gave up and closed its connection
         }
         String item = itemOf(model);
         for (int i = 0; i < 50 && !"CANCELLED".equals(state(item)); i++) {
@@ -471,6 +479,28 @@ class RunnerResourceTest {
         }
         assertEquals("CANCELLED", state(item));
         asAdmin().get(RUNNERS + "/" + runner + "/items").then().body("runnerItems", empty());
+    }
+
+    @Test
+    void aRunnerThatHangsUpStopsPollingAndLeasesNothing() throws Exception {
+        String model = unique("hangs-up");
+        String quitter = runnerFor(model, "");
+        String stayer = runnerFor(model, "");
+        try {
+            impatient().get(RUNNERS + "/" + quitter + "/items");
+        } catch (Exception timedOut) {
+            // the runner gave up on its poll and closed its connection
+        }
+        Thread.sleep(300);
+        CompletableFuture<Response> caller = predict(model, "x");
+        JsonPath items = pollItem(stayer);
+        assertEquals("attempt 1 of 3", items.getString("runnerItems[0].description"), "the quitter leased nothing");
+        asAdmin()
+                .body(outputs("stayed"))
+                .post(itemPath(stayer, items.getString("runnerItems[0].id")))
+                .then()
+                .statusCode(200);
+        caller.get(10, TimeUnit.SECONDS).then().body("outputs[0].data.concepts[0].id", equalTo("stayed"));
     }
 
     private String state(String item) {
