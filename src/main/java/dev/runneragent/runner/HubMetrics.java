@@ -4,14 +4,16 @@ import dev.runneragent.runner.ItemStore.QueueCount;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
  * <p>Queue state, read from the shared store and reported by the leader replica only (see {@link HubSignals}), so
  * summing over replicas counts each item once: {@code runner_hub_items_pending}, {@code runner_hub_items_leased} and
  * {@code runner_hub_oldest_pending_seconds}, per {@code model} and {@code nodepool} ({@code any} for items addressed
- * to no nodepool). {@code runner_hub_leader} is 1 on the replica that reports them.
+ * to no nodepool). {@code runner_hub_leader} is 1 on the replica that reports them; on the others, and for a model
+ * whose queue emptied, they read zero.
  *
  * <p>Events, counted by the replica where they happen, so they too sum over replicas:
  * {@code runner_hub_items_submitted_total}, {@code runner_hub_items_finished_total} (per {@code state}: done,
@@ -30,10 +33,15 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class HubMetrics {
 
+    /** The queue gauges of one model and nodepool, registered once and kept (at zero once its queue empties). */
+    private static final class QueueGauges {
+        volatile double pending;
+        volatile double leased;
+        volatile double oldestSeconds;
+    }
+
     private final MeterRegistry registry;
-    private final MultiGauge pending;
-    private final MultiGauge leased;
-    private final MultiGauge oldest;
+    private final Map<List<String>, QueueGauges> queues = new ConcurrentHashMap<>();
     private final Counter submitted;
     private final Timer pollItems;
     private final Timer pollEmpty;
@@ -41,16 +49,6 @@ public class HubMetrics {
     @Inject
     public HubMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.pending = MultiGauge.builder("runner.hub.items.pending")
-                .description("items waiting for a runner (leader replica only)")
-                .register(registry);
-        this.leased = MultiGauge.builder("runner.hub.items.leased")
-                .description("items a runner holds (leader replica only)")
-                .register(registry);
-        this.oldest = MultiGauge.builder("runner.hub.oldest.pending")
-                .baseUnit("seconds")
-                .description("age of the oldest pending item (leader replica only)")
-                .register(registry);
         this.submitted = Counter.builder("runner.hub.items.submitted")
                 .description("items queued on this replica")
                 .register(registry);
@@ -77,31 +75,48 @@ public class HubMetrics {
                 .register(registry);
     }
 
-    /** Replaces the queue gauges with {@code counts}; an empty list removes them (non-leaders). */
+    /**
+     * Sets the queue gauges to {@code counts}; models and nodepools missing from it read zero. A non-leader passes
+     * an empty list, so its gauges all read zero.
+     */
     void queue(List<QueueCount> counts, Instant now) {
-        pending.register(
-                counts.stream()
-                        .map(c -> MultiGauge.Row.of(tags(c), c.pending()))
-                        .toList(),
-                true);
-        leased.register(
-                counts.stream().map(c -> MultiGauge.Row.of(tags(c), c.leased())).toList(), true);
-        oldest.register(
-                counts.stream()
-                        .filter(c -> c.oldestPending() != null)
-                        .map(c -> MultiGauge.Row.of(
-                                tags(c),
-                                Math.max(
-                                                0,
-                                                Duration.between(c.oldestPending(), now)
-                                                        .toMillis())
-                                        / 1000.0))
-                        .toList(),
-                true);
+        Map<List<String>, QueueCount> current = new HashMap<>();
+        counts.forEach(count -> current.put(key(count), count));
+        current.keySet().forEach(key -> queues.computeIfAbsent(key, this::register));
+        queues.forEach((key, gauges) -> {
+            QueueCount count = current.get(key);
+            gauges.pending = count == null ? 0 : count.pending();
+            gauges.leased = count == null ? 0 : count.leased();
+            gauges.oldestSeconds = count == null || count.oldestPending() == null
+                    ? 0
+                    : Math.max(0, Duration.between(count.oldestPending(), now).toMillis()) / 1000.0;
+        });
     }
 
-    private static Tags tags(QueueCount count) {
-        return Tags.of("model", count.modelId(), "nodepool", count.nodepoolId().isEmpty() ? "any" : count.nodepoolId());
+    private static List<String> key(QueueCount count) {
+        return List.of(count.modelId(), count.nodepoolId().isEmpty() ? "any" : count.nodepoolId());
+    }
+
+    private QueueGauges register(List<String> key) {
+        QueueGauges gauges = new QueueGauges();
+        Tags tags = Tags.of("model", key.get(0), "nodepool", key.get(1));
+        Gauge.builder("runner.hub.items.pending", gauges, g -> g.pending)
+                .tags(tags)
+                .description("items waiting for a runner (leader replica only)")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("runner.hub.items.leased", gauges, g -> g.leased)
+                .tags(tags)
+                .description("items a runner holds (leader replica only)")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("runner.hub.oldest.pending", gauges, g -> g.oldestSeconds)
+                .tags(tags)
+                .baseUnit("seconds")
+                .description("age of the oldest pending item (leader replica only)")
+                .strongReference(true)
+                .register(registry);
+        return gauges;
     }
 
     void submitted(int count) {
