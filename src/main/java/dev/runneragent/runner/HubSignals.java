@@ -38,7 +38,7 @@ public class HubSignals {
 
     /** What a replica hears from the others. Called on the listener thread: hand real work on. */
     public interface Subscriber {
-        default void queuedElsewhere(String userId, String modelId) {}
+        default void queuedElsewhere(Arrival arrival) {}
 
         default void finishedElsewhere(List<String> itemIds) {}
 
@@ -84,10 +84,10 @@ public class HubSignals {
         return replica;
     }
 
-    /** Within {@code c}'s transaction: tells the other replicas that items of this user and model were queued. */
-    public void publishQueued(Connection c, String userId, String modelId) throws SQLException {
+    /** Within {@code c}'s transaction: tells the other replicas that items arrived in the queue. */
+    void publishQueued(Connection c, Arrival arrival) throws SQLException {
         if (postgres) {
-            notify(c, "q " + userId + "\t" + modelId);
+            notify(c, "q " + arrival.encode());
         }
     }
 
@@ -214,9 +214,10 @@ public class HubSignals {
         }
         try {
             if (parts[1].equals("q")) {
-                String[] ids = parts[2].split("\t", 2);
-                String modelId = ids.length > 1 ? ids[1] : "";
-                subscribers.forEach(s -> s.queuedElsewhere(ids[0], modelId));
+                Arrival arrival = Arrival.decode(parts[2]);
+                if (arrival != null) {
+                    subscribers.forEach(s -> s.queuedElsewhere(arrival));
+                }
             } else if (parts[1].equals("f")) {
                 List<String> itemIds = new ArrayList<>(Arrays.asList(parts[2].split(",")));
                 subscribers.forEach(s -> s.finishedElsewhere(itemIds));

@@ -16,10 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -121,7 +119,8 @@ public class HubSweeper {
     /** Expired leases: the item goes back to the queue, or fails when that was its last attempt. */
     private int expireLeases(Instant now) {
         Map<String, MultiOutputResponse> failed = new LinkedHashMap<>();
-        Set<List<String>> requeued = new LinkedHashSet<>();
+        Map<String, List<String>> requeued = new LinkedHashMap<>(); // the model of each requeued item, by user
+        List<Arrival> arrivals = new ArrayList<>();
         List<Row> expired = new ArrayList<>();
         db.inTransaction(c -> {
             expired.addAll(items.expiredLeases(c, now, BATCH));
@@ -130,11 +129,13 @@ public class HubSweeper {
                     queue.finish(c, row, State.FAILED, lastAttemptFailed(row), failed);
                 } else {
                     items.requeue(c, row.pk(), true);
-                    requeued.add(List.of(row.userId(), row.modelId()));
+                    requeued.computeIfAbsent(row.userId(), u -> new ArrayList<>())
+                            .add(row.modelId());
                 }
             }
-            for (List<String> kind : requeued) {
-                signals.publishQueued(c, kind.get(0), kind.get(1));
+            requeued.forEach((user, models) -> arrivals.addAll(RunnerQueue.arrivalsOf(user, models)));
+            for (Arrival arrival : arrivals) {
+                signals.publishQueued(c, arrival);
             }
             signals.publishFinished(c, failed.keySet());
             return null;
@@ -145,7 +146,7 @@ public class HubSweeper {
                     row.id(), row.modelId(), row.leaseOwner(), row.attempts(), config.maxAttempts());
             metrics.leaseExpired(row.modelId());
         }
-        requeued.forEach(kind -> queue.wake(kind.get(0), kind.get(1)));
+        arrivals.forEach(queue::wake);
         queue.announce(failed, State.FAILED);
         return expired.size();
     }

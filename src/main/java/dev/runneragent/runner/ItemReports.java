@@ -115,10 +115,10 @@ public class ItemReports {
             Row row = lockOwn(c, runner, itemId);
             requireHeld(row, runner);
             items.requeue(c, row.pk(), false);
-            signals.publishQueued(c, runner.userId(), row.modelId());
+            signals.publishQueued(c, Arrival.anyOf(runner.userId(), row.modelId(), 1));
             return row.modelId();
         });
-        queue.wake(runner.userId(), modelId);
+        queue.wake(Arrival.anyOf(runner.userId(), modelId, 1));
         return answer("item '" + itemId + "' is back in the queue; this attempt does not count");
     }
 

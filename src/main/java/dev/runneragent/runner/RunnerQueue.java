@@ -1,6 +1,7 @@
 package dev.runneragent.runner;
 
 import com.clarifai.grpc.api.MultiOutputResponse;
+import com.clarifai.grpc.api.PostModelOutputsRequest;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.runner.ItemStore.Leased;
 import dev.runneragent.runner.ItemStore.NewItem;
@@ -18,10 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -72,8 +71,8 @@ public class RunnerQueue {
         metrics.gauges(signals::leader, waiters::size);
         signals.subscribe(new HubSignals.Subscriber() {
             @Override
-            public void queuedElsewhere(String userId, String modelId) {
-                wake(userId, modelId);
+            public void queuedElsewhere(Arrival arrival) {
+                wake(arrival);
             }
 
             @Override
@@ -91,17 +90,24 @@ public class RunnerQueue {
     /** Queues {@code newItems} in one transaction and wakes the polls they may suit. */
     public void submit(List<NewItem> newItems) {
         Instant now = clock.instant();
-        Set<List<String>> kinds = new LinkedHashSet<>();
-        newItems.forEach(item -> kinds.add(List.of(item.userId(), item.request().getModelId())));
+        Map<Arrival, Integer> counts = new LinkedHashMap<>();
+        for (NewItem item : newItems) {
+            PostModelOutputsRequest request = item.request();
+            Arrival kind = new Arrival(
+                    item.userId(), request.getModelId(), request.getVersionId(), item.target(), item.need(), 0);
+            counts.merge(kind, 1, Integer::sum);
+        }
+        List<Arrival> arrivals = new ArrayList<>();
+        counts.forEach((kind, count) -> arrivals.add(kind.withCount(count)));
         db.inTransaction(c -> {
             items.insert(c, newItems, now);
-            for (List<String> kind : kinds) {
-                signals.publishQueued(c, kind.get(0), kind.get(1));
+            for (Arrival arrival : arrivals) {
+                signals.publishQueued(c, arrival);
             }
             return null;
         });
         metrics.submitted(newItems.size());
-        kinds.forEach(kind -> wake(kind.get(0), kind.get(1)));
+        arrivals.forEach(this::wake);
     }
 
     /**
@@ -113,7 +119,8 @@ public class RunnerQueue {
         long started = System.nanoTime();
         touch(runner, start);
         int capacity = Math.max(1, Math.min(runner.capacity(), config.maxCapacity()));
-        Waiter waiter = new Waiter(runner, capacity, start.plus(config.longPoll()), new CompletableFuture<>());
+        Waiter waiter = new Waiter(
+                waiters.nextNumber(), runner, capacity, start.plus(config.longPoll()), new CompletableFuture<>());
         attempt(waiter);
         if (!waiter.answer().isDone()) {
             ScheduledFuture<?> timer = executors
@@ -147,6 +154,10 @@ public class RunnerQueue {
         if (!leased.isEmpty()) {
             if (!waiter.answer().complete(leased)) {
                 handBack(runner, leased); // the poll ended while this attempt leased
+            } else if (leased.size() == waiter.capacity()) {
+                // A full lease may have left items behind: let one more waiting poll look.
+                wake(Arrival.anyOf(
+                        runner.userId(), leased.get(leased.size() - 1).modelId(), 1));
             }
             return;
         }
@@ -163,9 +174,9 @@ public class RunnerQueue {
         waiter.answer().complete(List.of());
     }
 
-    /** Items of {@code modelId} may be waiting for {@code userId}'s runners: give the polls they suit a try. */
-    void wake(String userId, String modelId) {
-        for (Waiter waiter : waiters.wake(userId, modelId)) {
+    /** Items arrived: give as many waiting polls as they suit (and no more than there are items) a try. */
+    void wake(Arrival arrival) {
+        for (Waiter waiter : waiters.wake(arrival)) {
             executors.work().execute(() -> attempt(waiter));
         }
     }
@@ -181,6 +192,8 @@ public class RunnerQueue {
 
     /** Returns items a poll leased but could not deliver; the attempt is not charged. */
     private void handBack(RunnerProfile runner, List<Leased> leased) {
+        List<Arrival> arrivals =
+                arrivalsOf(runner.userId(), leased.stream().map(Leased::modelId).toList());
         try {
             db.inTransaction(c -> {
                 for (Leased item : leased) {
@@ -191,10 +204,12 @@ public class RunnerQueue {
                         items.requeue(c, row.pk(), false);
                     }
                 }
-                signals.publishQueued(c, runner.userId(), leased.get(0).modelId());
+                for (Arrival arrival : arrivals) {
+                    signals.publishQueued(c, arrival);
+                }
                 return null;
             });
-            leased.stream().map(Leased::modelId).distinct().forEach(model -> wake(runner.userId(), model));
+            arrivals.forEach(this::wake);
         } catch (RuntimeException e) {
             Log.warnf(e, "Could not hand back %d item(s) of a finished poll; their leases will expire", leased.size());
         }
@@ -242,10 +257,20 @@ public class RunnerQueue {
         return answer;
     }
 
+    /** Arrivals of items back in the queue, one per model: {@code modelIds} has a model once per item. */
+    static List<Arrival> arrivalsOf(String userId, List<String> modelIds) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        modelIds.forEach(model -> counts.merge(model, 1, Integer::sum));
+        List<Arrival> arrivals = new ArrayList<>();
+        counts.forEach((model, count) -> arrivals.add(Arrival.anyOf(userId, model, count)));
+        return arrivals;
+    }
+
     /** A runner was deleted: its leased items go back to the queue, items addressed to it fail. */
     void runnerDeleted(String userId, String runnerId) {
         Map<String, MultiOutputResponse> failed = new LinkedHashMap<>();
-        Set<String> requeuedModels = new LinkedHashSet<>();
+        List<String> requeuedModels = new ArrayList<>();
+        List<Arrival> arrivals = new ArrayList<>();
         db.inTransaction(c -> {
             for (Row row : items.ofRunner(c, userId, runnerId)) {
                 if (row.state() == State.LEASED && runnerId.equals(row.leaseOwner())) {
@@ -262,13 +287,14 @@ public class RunnerQueue {
                     finish(c, row, State.FAILED, gone, failed);
                 }
             }
-            for (String model : requeuedModels) {
-                signals.publishQueued(c, userId, model);
+            arrivals.addAll(arrivalsOf(userId, requeuedModels));
+            for (Arrival arrival : arrivals) {
+                signals.publishQueued(c, arrival);
             }
             signals.publishFinished(c, failed.keySet());
             return null;
         });
-        requeuedModels.forEach(model -> wake(userId, model));
+        arrivals.forEach(this::wake);
         announce(failed, State.FAILED);
     }
 }

@@ -3,11 +3,13 @@ package dev.runneragent.runner;
 import dev.runneragent.runner.ItemStore.Leased;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,9 +21,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Waiters {
 
     /** One waiting poll. Its answer completes once: with items, or empty at its deadline. */
-    record Waiter(RunnerProfile runner, int capacity, Instant deadline, CompletableFuture<List<Leased>> answer) {}
+    record Waiter(
+            long number,
+            RunnerProfile runner,
+            int capacity,
+            Instant deadline,
+            CompletableFuture<List<Leased>> answer) {}
+
+    private static final Comparator<Waiter> BY_NUMBER = Comparator.comparingLong(Waiter::number);
+
+    /** A number for a new waiter: waiters are woken in the order of their numbers, the oldest poll first. */
+    long nextNumber() {
+        return order.incrementAndGet();
+    }
 
     private final Map<String, Set<Waiter>> byUser = new ConcurrentHashMap<>();
+    private final AtomicLong order = new AtomicLong();
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
     long generation(String userId) {
@@ -29,7 +44,7 @@ final class Waiters {
     }
 
     void add(Waiter waiter) {
-        byUser.computeIfAbsent(waiter.runner().userId(), u -> ConcurrentHashMap.newKeySet())
+        byUser.computeIfAbsent(waiter.runner().userId(), u -> new ConcurrentSkipListSet<>(BY_NUMBER))
                 .add(waiter);
     }
 
@@ -39,14 +54,17 @@ final class Waiters {
         return waiting != null && waiting.remove(waiter);
     }
 
-    /** Items of {@code modelId} were queued for {@code userId}: answers the waiters they may suit, taken out. */
-    List<Waiter> wake(String userId, String modelId) {
-        generations.computeIfAbsent(userId, u -> new AtomicLong()).incrementAndGet();
-        Set<Waiter> waiting = byUser.get(userId);
+    /** Items arrived: answers up to {@code arrival.count()} waiters they suit, taken out, the longest waiting first. */
+    List<Waiter> wake(Arrival arrival) {
+        generations.computeIfAbsent(arrival.userId(), u -> new AtomicLong()).incrementAndGet();
+        Set<Waiter> waiting = byUser.get(arrival.userId());
         List<Waiter> woken = new ArrayList<>();
         if (waiting != null) {
             for (Waiter waiter : waiting) {
-                if (waiter.runner().mayServe(modelId) && waiting.remove(waiter)) {
+                if (woken.size() >= arrival.count()) {
+                    break;
+                }
+                if (arrival.suits(waiter.runner()) && waiting.remove(waiter)) {
                     woken.add(waiter);
                 }
             }
