@@ -28,6 +28,7 @@ CREATE INDEX runners_user_created ON runners (user_id, created_at);
 -- A runner item: one PostModelOutputsRequest for the runners of `user_id`, with whom it may go to (`runner_id`,
 -- `nodepool_id`, `workflow_id`: empty means any) and what it needs (the req_* columns, from the model version's
 -- inferenceComputeInfo). States: PENDING, LEASED (to lease_owner until lease_expires_at), DONE, FAILED, CANCELLED.
+-- `origin` is the hub replica whose caller waits for the item (it needs no notification when the item finishes).
 -- `attempts` counts leases. `response` holds the MultiOutputResponse of a DONE or FAILED item; `progress` the last
 -- status a runner reported. An item past `deadline_at` is no longer handed out: its caller has given up.
 CREATE TABLE runner_items (
@@ -49,6 +50,7 @@ CREATE TABLE runner_items (
     created_at               TIMESTAMP WITH TIME ZONE NOT NULL,
     deadline_at              TIMESTAMP WITH TIME ZONE NOT NULL,
     attempts                 INTEGER NOT NULL,
+    origin                   VARCHAR(16) NOT NULL,
     lease_owner              VARCHAR(128),
     lease_expires_at         TIMESTAMP WITH TIME ZONE,
     finished_at              TIMESTAMP WITH TIME ZONE,

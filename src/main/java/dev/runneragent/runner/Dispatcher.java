@@ -93,12 +93,12 @@ public class Dispatcher {
         Instant now = clock.instant();
         CompletableFuture<MultiOutputResponse> future = new CompletableFuture<>();
         waiting.put(id, new Waiting(future, now));
-        try {
-            queue.submit(List.of(new NewItem(id, userId, request, target, need, now.plus(wait))));
-        } catch (RuntimeException e) {
-            waiting.remove(id);
-            throw e;
-        }
+        queue.submitAsync(List.of(new NewItem(id, userId, request, target, need, now.plus(wait))))
+                .whenComplete((queued, error) -> {
+                    if (error != null) {
+                        future.completeExceptionally(error); // nothing was queued
+                    }
+                });
         ScheduledFuture<?> timer = executors
                 .timers()
                 .schedule(

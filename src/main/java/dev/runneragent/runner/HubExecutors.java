@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,9 @@ public class HubExecutors {
 
     HubExecutors(int workThreads) {
         this.work = Executors.newFixedThreadPool(workThreads, named("hub-work"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(named("hub-timer"));
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, named("hub-timer"));
+        timers.setRemoveOnCancelPolicy(true); // a deadline met early leaves nothing queued behind
+        this.timers = timers;
     }
 
     public ExecutorService work() {

@@ -118,7 +118,7 @@ public class HubSweeper {
 
     /** Expired leases: the item goes back to the queue, or fails when that was its last attempt. */
     private int expireLeases(Instant now) {
-        Map<String, MultiOutputResponse> failed = new LinkedHashMap<>();
+        RunnerQueue.Finishing failed = new RunnerQueue.Finishing();
         Map<String, List<String>> requeued = new LinkedHashMap<>(); // the model of each requeued item, by user
         List<Arrival> arrivals = new ArrayList<>();
         List<Row> expired = new ArrayList<>();
@@ -137,7 +137,7 @@ public class HubSweeper {
             for (Arrival arrival : arrivals) {
                 signals.publishQueued(c, arrival);
             }
-            signals.publishFinished(c, failed.keySet());
+            queue.publish(c, failed);
             return null;
         });
         for (Row row : expired) {
@@ -161,7 +161,7 @@ public class HubSweeper {
 
     /** Unfinished items whose deadline passed before {@code before}: nobody waits for them any more. */
     private int cancelOverdue(Instant before) {
-        Map<String, MultiOutputResponse> cancelled = new LinkedHashMap<>();
+        RunnerQueue.Finishing cancelled = new RunnerQueue.Finishing();
         int count = db.inTransaction(c -> {
             List<Row> overdue = items.overdue(c, before, BATCH);
             for (Row row : overdue) {
@@ -174,7 +174,7 @@ public class HubSweeper {
                                 Dispatcher.timeoutDetails(row, "before its caller's deadline")),
                         cancelled);
             }
-            signals.publishFinished(c, cancelled.keySet());
+            queue.publish(c, cancelled);
             return overdue.size();
         });
         queue.announce(cancelled, State.CANCELLED);

@@ -6,17 +6,20 @@ import com.clarifai.grpc.api.PostRunnerItemOutputsRequest;
 import com.clarifai.grpc.api.RunnerItemOutput;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.api.ApiException;
 import dev.runneragent.api.ResourceKind;
 import dev.runneragent.api.StatusCodes;
 import dev.runneragent.runner.ItemStore.Row;
 import dev.runneragent.runner.ItemStore.State;
 import dev.runneragent.store.Db;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,10 @@ public class ItemReports {
     private final HubSignals signals;
     private final HubConfig config;
     private final Clock clock;
+    private final GroupCommit<Completion, MultiOutputResponse> completions;
+
+    /** A runner's result for an item, waiting for its batch. */
+    private record Completion(RunnerProfile runner, String itemId, MultiOutputResponse response) {}
 
     @Inject
     public ItemReports(Db db, ItemStore items, RunnerQueue queue, HubSignals signals, HubConfig config, Clock clock) {
@@ -47,6 +54,12 @@ public class ItemReports {
         this.signals = signals;
         this.config = config;
         this.clock = clock;
+        this.completions = new GroupCommit<>(db, "hub-results", 2, 256, this::completeAll);
+    }
+
+    @PreDestroy
+    void close() {
+        completions.close();
     }
 
     public MultiRunnerItemOutputResponse report(RunnerProfile runner, PostRunnerItemOutputsRequest request) {
@@ -80,23 +93,49 @@ public class ItemReports {
         if (!output.hasMultiOutputResponse()) {
             throw KIND.invalid("runnerItemOutputs[0].multiOutputResponse is required");
         }
-        MultiOutputResponse response = output.getMultiOutputResponse();
-        Map<String, MultiOutputResponse> done = new LinkedHashMap<>();
-        MultiOutputResponse kept = db.inTransaction(c -> {
-            Row row = lockOwn(c, runner, itemId);
-            if (row.state() == State.DONE && runner.id().equals(row.leaseOwner())) {
-                return row.response(); // a repeat: the first completion stands
-            }
-            requireHeld(row, runner);
-            checkOutputs(row, response);
-            queue.finish(c, row, State.DONE, response, done);
-            signals.publishFinished(c, done.keySet());
-            return response;
-        });
-        queue.announce(done, State.DONE);
+        MultiOutputResponse kept =
+                GroupCommit.await(completions.submit(new Completion(runner, itemId, output.getMultiOutputResponse())));
         return MultiRunnerItemOutputResponse.newBuilder()
                 .addRunnerItemOutputs(RunnerItemOutput.newBuilder().setMultiOutputResponse(kept))
                 .build();
+    }
+
+    /**
+     * Completes a batch of results in one transaction: each is judged as if alone, in order, against the items as
+     * the earlier results of the batch left them (a second result for one item is a repeat). Answers the response
+     * that stands for each, or the refusal.
+     */
+    private GroupCommit.Outcomes<MultiOutputResponse> completeAll(Connection c, List<Completion> batch)
+            throws SQLException {
+        Map<String, Row> rows = items.lockAll(
+                c, batch.stream().map(Completion::itemId).distinct().toList());
+        Map<Long, MultiOutputResponse> updates = new LinkedHashMap<>();
+        RunnerQueue.Finishing done = new RunnerQueue.Finishing();
+        List<Object> outcomes = new ArrayList<>();
+        for (Completion completion : batch) {
+            RunnerProfile runner = completion.runner();
+            try {
+                Row row = rows.get(completion.itemId());
+                if (row == null || !row.userId().equals(runner.userId())) {
+                    throw KIND.notFound("runner item '" + completion.itemId() + "' does not exist");
+                }
+                if (row.state() == State.DONE && runner.id().equals(row.leaseOwner())) {
+                    outcomes.add(row.response()); // a repeat: the first completion stands
+                    continue;
+                }
+                requireHeld(row, runner);
+                checkOutputs(row, completion.response());
+                rows.put(row.id(), row.finished(State.DONE, completion.response()));
+                updates.put(row.pk(), completion.response());
+                queue.finished(row, completion.response(), done);
+                outcomes.add(completion.response());
+            } catch (ApiException refused) {
+                outcomes.add(refused);
+            }
+        }
+        items.finishAll(c, updates, State.DONE, clock.instant());
+        queue.publish(c, done);
+        return new GroupCommit.Outcomes<>(outcomes, () -> queue.announce(done, State.DONE));
     }
 
     private MultiRunnerItemOutputResponse progress(RunnerProfile runner, String itemId, Status status) {

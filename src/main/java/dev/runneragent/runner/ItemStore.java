@@ -3,8 +3,10 @@ package dev.runneragent.runner;
 import com.clarifai.grpc.api.MultiOutputResponse;
 import com.clarifai.grpc.api.PostModelOutputsRequest;
 import com.clarifai.grpc.api.status.Status;
+import dev.runneragent.store.Db;
 import dev.runneragent.store.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,7 +54,7 @@ public class ItemStore {
             Instant deadline) {}
 
     /** An item a poll leased: the attempt counts from 1. */
-    public record Leased(String id, String modelId, PostModelOutputsRequest request, int attempt) {}
+    public record Leased(long pk, String id, String modelId, PostModelOutputsRequest request, int attempt) {}
 
     /** An item as a report, a sweep or a cancellation sees it, locked for the rest of the transaction. */
     public record Row(
@@ -65,19 +67,36 @@ public class ItemStore {
             Instant leaseExpiresAt,
             int attempts,
             int inputCount,
-            MultiOutputResponse response) {}
+            String origin,
+            MultiOutputResponse response) {
+
+        /** This row as it is once finished with {@code response} (for later requests of the same batch). */
+        Row finished(State finalState, MultiOutputResponse finalResponse) {
+            return new Row(
+                    pk, id, userId, modelId, finalState, leaseOwner, null, attempts, inputCount, origin, finalResponse);
+        }
+    }
 
     /** Pending and leased items of one model and nodepool, for the queue gauges. */
     public record QueueCount(String modelId, String nodepoolId, long pending, long leased, Instant oldestPending) {}
 
     private static final String ROW_COLUMNS =
-            "pk, id, user_id, model_id, state, lease_owner, lease_expires_at, attempts, input_count, response";
+            "pk, id, user_id, model_id, state, lease_owner, lease_expires_at, attempts, input_count, origin, response";
 
-    public void insert(Connection c, Collection<NewItem> items, Instant now) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO runner_items (id, user_id, state, model_id,"
-                + " version_id, workflow_id, runner_id, nodepool_id, input_count, req_cpu_millis, req_cpu_memory,"
-                + " req_accelerators, req_accelerator_memory, req_accelerator_types, created_at, deadline_at,"
-                + " attempts, request) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
+    private final boolean postgres;
+
+    @Inject
+    public ItemStore(Db db) {
+        this.postgres = db.dialect() == Db.Dialect.POSTGRESQL;
+    }
+
+    /** Inserts {@code items}, pending; {@code origin} is the replica whose callers wait for them. */
+    public void insert(Connection c, Collection<NewItem> items, Instant now, String origin) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO runner_items (id, user_id, state, model_id,"
+                        + " version_id, workflow_id, runner_id, nodepool_id, input_count, req_cpu_millis, req_cpu_memory,"
+                        + " req_accelerators, req_accelerator_memory, req_accelerator_types, created_at, deadline_at,"
+                        + " attempts, origin, request) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
             for (NewItem item : items) {
                 PostModelOutputsRequest request = item.request();
                 insert.setString(1, item.id());
@@ -96,7 +115,8 @@ public class ItemStore {
                 insert.setString(13, need.typesColumn());
                 Sql.setTime(insert, 14, now);
                 Sql.setTime(insert, 15, item.deadline());
-                insert.setBytes(16, request.toByteArray());
+                insert.setString(16, origin);
+                insert.setBytes(17, request.toByteArray());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -106,52 +126,90 @@ public class ItemStore {
     /**
      * Leases up to {@code limit} pending items that {@code runner} can take, oldest first, skipping items other
      * transactions hold, until {@code leaseUntil}.
+     *
+     * <p>On PostgreSQL one {@code SELECT ... ORDER BY pk LIMIT n FOR UPDATE SKIP LOCKED} takes them. H2 locks every
+     * row that statement matches, not only the {@code n} it returns, so that concurrent polls would take turns; there
+     * the candidates are read first and each is then claimed with a one-row {@code FOR UPDATE SKIP LOCKED}.
      */
     public List<Leased> lease(Connection c, RunnerProfile runner, int limit, Instant now, Instant leaseUntil)
             throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String sql = "SELECT pk, id, model_id, attempts, request FROM runner_items"
-                + " WHERE user_id = ? AND state = 'PENDING' AND deadline_at > ?"
+        List<Object> parameters = new ArrayList<>(List.of(runner.userId(), now, runner.id(), runner.nodepoolId()));
+        String where = " WHERE user_id = ? AND state = 'PENDING' AND deadline_at > ?"
                 + " AND (runner_id = '' OR runner_id = ?) AND (nodepool_id = '' OR nodepool_id = ?)"
-                + matching(runner, parameters)
-                + " ORDER BY pk LIMIT ? FOR UPDATE SKIP LOCKED";
-        List<Long> pks = new ArrayList<>();
+                + matching(runner, parameters);
         List<Leased> leased = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement(sql)) {
-            int index = 1;
-            select.setString(index++, runner.userId());
-            Sql.setTime(select, index++, now);
-            select.setString(index++, runner.id());
-            select.setString(index++, runner.nodepoolId());
-            for (Object parameter : parameters) {
-                select.setObject(index++, parameter);
+        if (postgres) {
+            parameters.add(limit);
+            try (PreparedStatement select = c.prepareStatement("SELECT " + LEASED_COLUMNS + " FROM runner_items" + where
+                    + " ORDER BY pk LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                bind(select, parameters);
+                leased.addAll(leasedRows(select));
             }
-            select.setInt(index, limit);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    pks.add(rows.getLong("pk"));
-                    leased.add(new Leased(
-                            rows.getString("id"),
-                            rows.getString("model_id"),
-                            Sql.getMessage(rows, "request", PostModelOutputsRequest.parser()),
-                            rows.getInt("attempts") + 1));
+        } else {
+            parameters.add(limit + CANDIDATE_SLACK);
+            List<Long> candidates = new ArrayList<>();
+            try (PreparedStatement select =
+                    c.prepareStatement("SELECT pk FROM runner_items" + where + " ORDER BY pk LIMIT ?")) {
+                bind(select, parameters);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        candidates.add(rows.getLong(1));
+                    }
+                }
+            }
+            try (PreparedStatement claim = c.prepareStatement("SELECT " + LEASED_COLUMNS + " FROM runner_items"
+                    + " WHERE pk = ? AND state = 'PENDING' FOR UPDATE SKIP LOCKED")) {
+                for (int i = 0; i < candidates.size() && leased.size() < limit; i++) {
+                    claim.setLong(1, candidates.get(i));
+                    leased.addAll(leasedRows(claim));
                 }
             }
         }
-        if (pks.isEmpty()) {
-            return leased;
+        if (leased.isEmpty()) {
+            return List.of();
         }
         try (PreparedStatement update = c.prepareStatement("UPDATE runner_items SET state = 'LEASED',"
                 + " lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1 WHERE pk IN ("
-                + placeholders(pks.size()) + ")")) {
+                + placeholders(leased.size()) + ")")) {
             update.setString(1, runner.id());
             Sql.setTime(update, 2, leaseUntil);
-            for (int i = 0; i < pks.size(); i++) {
-                update.setLong(3 + i, pks.get(i));
+            for (int i = 0; i < leased.size(); i++) {
+                update.setLong(3 + i, leased.get(i).pk());
             }
             update.executeUpdate();
         }
         return leased;
+    }
+
+    /** Candidates H2 reads beyond the limit, for those that concurrent polls claim first. */
+    private static final int CANDIDATE_SLACK = 16;
+
+    private static final String LEASED_COLUMNS = "pk, id, model_id, attempts, request";
+
+    private static List<Leased> leasedRows(PreparedStatement select) throws SQLException {
+        List<Leased> leased = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                leased.add(new Leased(
+                        rows.getLong("pk"),
+                        rows.getString("id"),
+                        rows.getString("model_id"),
+                        Sql.getMessage(rows, "request", PostModelOutputsRequest.parser()),
+                        rows.getInt("attempts") + 1));
+            }
+        }
+        return leased;
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            Object parameter = parameters.get(i);
+            if (parameter instanceof Instant time) {
+                Sql.setTime(statement, i + 1, time);
+            } else {
+                statement.setObject(i + 1, parameter);
+            }
+        }
     }
 
     /** The conditions that restrict items to what the runner's binding, models and resources allow. */
@@ -205,6 +263,25 @@ public class ItemStore {
         }
     }
 
+    /**
+     * The items {@code ids} by id, locked until the transaction ends. Rows are locked in primary-key order, so that
+     * two transactions locking overlapping sets wait for each other instead of deadlocking.
+     */
+    public Map<String, Row> lockAll(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, Row> locked = new HashMap<>();
+        if (ids.isEmpty()) {
+            return locked;
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM runner_items WHERE id IN ("
+                + placeholders(ids.size()) + ") ORDER BY pk FOR UPDATE")) {
+            bind(select, new ArrayList<>(ids));
+            for (Row row : rows(select)) {
+                locked.put(row.id(), row);
+            }
+        }
+        return locked;
+    }
+
     /** Leased items whose lease ended before {@code now}, skipping those others hold. */
     public List<Row> expiredLeases(Connection c, Instant now, int limit) throws SQLException {
         return lockRows(
@@ -254,6 +331,25 @@ public class ItemStore {
             Sql.setTime(update, 3, now);
             update.setLong(4, pk);
             update.executeUpdate();
+        }
+    }
+
+    /** Finishes the rows {@code responses} names (by primary key) in {@code state}, in one batch. */
+    public void finishAll(Connection c, Map<Long, MultiOutputResponse> responses, State state, Instant now)
+            throws SQLException {
+        if (responses.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE runner_items SET state = ?, response = ?,"
+                + " finished_at = ?, lease_expires_at = NULL WHERE pk = ?")) {
+            for (Map.Entry<Long, MultiOutputResponse> finished : responses.entrySet()) {
+                update.setString(1, state.name());
+                update.setBytes(2, finished.getValue().toByteArray());
+                Sql.setTime(update, 3, now);
+                update.setLong(4, finished.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
         }
     }
 
@@ -350,6 +446,7 @@ public class ItemStore {
                 Sql.getTime(rows, "lease_expires_at"),
                 rows.getInt("attempts"),
                 rows.getInt("input_count"),
+                rows.getString("origin"),
                 response == null ? null : Sql.getMessage(rows, "response", MultiOutputResponse.parser()));
     }
 

@@ -10,14 +10,17 @@ import dev.runneragent.runner.ItemStore.State;
 import dev.runneragent.runner.Waiters.Waiter;
 import dev.runneragent.store.Db;
 import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,16 @@ public class RunnerQueue {
     private final Waiters waiters = new Waiters();
     private final Map<String, Instant> touched = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, MultiOutputResponse>> finishListeners = new ArrayList<>();
+    private final GroupCommit<List<NewItem>, Void> submissions;
+
+    /**
+     * Items that finish in one transaction: their responses (for this replica's listeners, after commit) and the
+     * ids of those whose callers wait on another replica (to notify, within the transaction).
+     */
+    static final class Finishing {
+        final Map<String, MultiOutputResponse> responses = new LinkedHashMap<>();
+        final List<String> elsewhere = new ArrayList<>();
+    }
 
     @Inject
     public RunnerQueue(
@@ -68,6 +81,7 @@ public class RunnerQueue {
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
+        this.submissions = new GroupCommit<>(db, "hub-submit", 2, 128, this::insertAll);
         metrics.gauges(signals::leader, waiters::size);
         signals.subscribe(new HubSignals.Subscriber() {
             @Override
@@ -87,9 +101,21 @@ public class RunnerQueue {
         finishListeners.add(listener);
     }
 
-    /** Queues {@code newItems} in one transaction and wakes the polls they may suit. */
+    /** Queues {@code newItems} in one transaction and wakes the polls they may suit; returns once committed. */
     public void submit(List<NewItem> newItems) {
-        Instant now = clock.instant();
+        GroupCommit.await(submitAsync(newItems));
+    }
+
+    /**
+     * Queues {@code newItems} together, in a transaction they may share with other submissions (group commit); the
+     * answer completes once they are committed and the polls they suit were woken.
+     */
+    public CompletableFuture<Void> submitAsync(List<NewItem> newItems) {
+        return submissions.submit(newItems);
+    }
+
+    private GroupCommit.Outcomes<Void> insertAll(Connection c, List<List<NewItem>> batch) throws SQLException {
+        List<NewItem> newItems = batch.stream().flatMap(List::stream).toList();
         Map<Arrival, Integer> counts = new LinkedHashMap<>();
         for (NewItem item : newItems) {
             PostModelOutputsRequest request = item.request();
@@ -99,15 +125,14 @@ public class RunnerQueue {
         }
         List<Arrival> arrivals = new ArrayList<>();
         counts.forEach((kind, count) -> arrivals.add(kind.withCount(count)));
-        db.inTransaction(c -> {
-            items.insert(c, newItems, now);
-            for (Arrival arrival : arrivals) {
-                signals.publishQueued(c, arrival);
-            }
-            return null;
+        items.insert(c, newItems, clock.instant(), signals.replica());
+        for (Arrival arrival : arrivals) {
+            signals.publishQueued(c, arrival);
+        }
+        return new GroupCommit.Outcomes<>(Collections.nCopies(batch.size(), null), () -> {
+            metrics.submitted(newItems.size());
+            arrivals.forEach(this::wake);
         });
-        metrics.submitted(newItems.size());
-        arrivals.forEach(this::wake);
     }
 
     /**
@@ -146,7 +171,10 @@ public class RunnerQueue {
         List<Leased> leased;
         try {
             Instant now = clock.instant();
-            leased = db.inTransaction(c -> items.lease(c, runner, waiter.capacity(), now, now.plus(config.lease())));
+            leased = db.inTransaction(c -> {
+                relaxCommit(c);
+                return items.lease(c, runner, waiter.capacity(), now, now.plus(config.lease()));
+            });
         } catch (RuntimeException e) {
             waiter.answer().completeExceptionally(e);
             return;
@@ -172,6 +200,19 @@ public class RunnerQueue {
     private void expire(Waiter waiter) {
         waiters.remove(waiter);
         waiter.answer().complete(List.of());
+    }
+
+    /**
+     * On PostgreSQL, lets a lease commit without waiting for its disk flush. Losing a lease in a database crash is
+     * harmless: the item is pending again and another lease hands it out; the runner that held it is told
+     * {@code RUNNER_ITEM_CANCELLED} when it reports. Results and new items keep the full guarantee.
+     */
+    private void relaxCommit(Connection c) throws SQLException {
+        if (db.dialect() == Db.Dialect.POSTGRESQL) {
+            try (Statement set = c.createStatement()) {
+                set.execute("SET LOCAL synchronous_commit TO OFF");
+            }
+        }
     }
 
     /** Items arrived: give as many waiting polls as they suit (and no more than there are items) a try. */
@@ -219,19 +260,37 @@ public class RunnerQueue {
      * Moves {@code row} (locked in {@code c}) to a finished state. The caller commits, then calls
      * {@link #announce}.
      */
-    void finish(Connection c, Row row, State state, MultiOutputResponse response, Map<String, MultiOutputResponse> done)
+    void finish(Connection c, Row row, State state, MultiOutputResponse response, Finishing finishing)
             throws SQLException {
         items.finish(c, row.pk(), state, response, clock.instant());
-        done.put(row.id(), response);
+        finished(row, response, finishing);
+    }
+
+    /** Records that {@code row} finished with {@code response} (its store update is the caller's). */
+    void finished(Row row, MultiOutputResponse response, Finishing finishing) {
+        finishing.responses.put(row.id(), response);
+        if (!signals.replica().equals(row.origin())) {
+            finishing.elsewhere.add(row.id());
+        }
+    }
+
+    /** Within the transaction: tells the replicas whose callers wait for these items that they finished. */
+    void publish(Connection c, Finishing finishing) throws SQLException {
+        signals.publishFinished(c, finishing.elsewhere);
     }
 
     /** After commit: tells this replica's listeners (and metrics) about items that finished. */
-    void announce(Map<String, MultiOutputResponse> done, State state) {
-        if (done.isEmpty()) {
+    void announce(Finishing finishing, State state) {
+        if (finishing.responses.isEmpty()) {
             return;
         }
-        metrics.finished(state, done.size());
-        done.forEach((id, response) -> finishListeners.forEach(l -> l.accept(id, response)));
+        metrics.finished(state, finishing.responses.size());
+        finishing.responses.forEach((id, response) -> finishListeners.forEach(l -> l.accept(id, response)));
+    }
+
+    @PreDestroy
+    void close() {
+        submissions.close();
     }
 
     /**
@@ -239,7 +298,7 @@ public class RunnerQueue {
      * call cancelled it, else the response it finished with.
      */
     public MultiOutputResponse cancel(String itemId, Function<Row, MultiOutputResponse> reason) {
-        Map<String, MultiOutputResponse> done = new LinkedHashMap<>();
+        Finishing done = new Finishing();
         MultiOutputResponse answer = db.inTransaction(c -> {
             Row row = items.lock(c, itemId).orElse(null);
             if (row == null) {
@@ -250,7 +309,7 @@ public class RunnerQueue {
             }
             MultiOutputResponse cancelled = reason.apply(row);
             finish(c, row, State.CANCELLED, cancelled, done);
-            signals.publishFinished(c, done.keySet());
+            publish(c, done);
             return cancelled;
         });
         announce(done, State.CANCELLED);
@@ -268,7 +327,7 @@ public class RunnerQueue {
 
     /** A runner was deleted: its leased items go back to the queue, items addressed to it fail. */
     void runnerDeleted(String userId, String runnerId) {
-        Map<String, MultiOutputResponse> failed = new LinkedHashMap<>();
+        Finishing failed = new Finishing();
         List<String> requeuedModels = new ArrayList<>();
         List<Arrival> arrivals = new ArrayList<>();
         db.inTransaction(c -> {
@@ -291,7 +350,7 @@ public class RunnerQueue {
             for (Arrival arrival : arrivals) {
                 signals.publishQueued(c, arrival);
             }
-            signals.publishFinished(c, failed.keySet());
+            publish(c, failed);
             return null;
         });
         arrivals.forEach(this::wake);
