@@ -86,7 +86,6 @@ public final class QueueBench {
     private static final String USER = "bench-user";
     private static final String MODEL = "bench-model";
     private static final int CALLERS = Integer.getInteger("bench.callers", 256);
-    private static final int SUBMITTERS = 16;
     private static final int[] RUNNERS = {1, 8, 64};
     private static final int[] CAPACITIES = {1, 8};
     private static final int WAKEUPS = 100;
@@ -249,8 +248,9 @@ public final class QueueBench {
             current.add(poll);
             runnerThreads.execute(() -> serve(hub, runner, poll, stopped, measuring, polls, leased, problems));
         }
-        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS, HubExecutors.named("bench-caller"));
-        for (int s = 0; s < SUBMITTERS; s++) {
+        // One thread per caller, as each HTTP caller of PostModelOutputs has its own.
+        ExecutorService submitters = Executors.newFixedThreadPool(CALLERS, HubExecutors.named("bench-caller"));
+        for (int s = 0; s < CALLERS; s++) {
             submitters.execute(() -> submit(hub, submitting, measuring, callers, latencies, problems));
         }
         Thread.sleep(phase.toMillis() / 3);
@@ -292,36 +292,33 @@ public final class QueueBench {
         return new Sample(sorted.length / seconds, sorted, new long[0], problems.append(note));
     }
 
-    /** A caller's side: keeps submitting while a caller is free; each answer frees its caller. */
+    /**
+     * One caller: submits, waits for the answer, and submits again, until stopped; {@code callers} holds one
+     * permit per caller thread, released when it stops.
+     */
     private static void submit(Hub hub, AtomicBoolean submitting, AtomicBoolean measuring, Semaphore callers,
             Recorder latencies, Problems problems) {
+        callers.acquireUninterruptibly();
         try {
             while (submitting.get()) {
-                if (!callers.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
                 long began = System.nanoTime();
-                CompletableFuture<MultiOutputResponse> answer;
                 try {
-                    answer = hub.dispatcher.submit(USER, REQUEST, Target.ANY, Resources.NONE, CONFIG.dispatchTimeout());
-                } catch (RuntimeException e) {
-                    problems.add("submit failed: " + e);
-                    callers.release();
-                    continue;
-                }
-                answer.whenComplete((response, error) -> {
-                    if (error != null) {
-                        problems.add("caller failed: " + error);
-                    } else if (response.getStatus().getCode() != StatusCode.SUCCESS) {
+                    MultiOutputResponse response = hub.dispatcher
+                            .submit(USER, REQUEST, Target.ANY, Resources.NONE, CONFIG.dispatchTimeout())
+                            .get();
+                    if (response.getStatus().getCode() != StatusCode.SUCCESS) {
                         problems.add("caller answered " + response.getStatus().getCode());
                     } else if (measuring.get()) {
                         latencies.add(System.nanoTime() - began);
                     }
-                    callers.release();
-                });
+                } catch (ExecutionException | RuntimeException e) {
+                    problems.add("caller failed: " + e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            callers.release();
         }
     }
 

@@ -84,7 +84,8 @@ public class Dispatcher {
 
     /**
      * Queues {@code request} for {@code userId}'s runners that {@code target} and {@code need} allow, and answers
-     * its result within {@code timeout} ({@code runner.hub.dispatch-timeout} when null).
+     * its result within {@code timeout} ({@code runner.hub.dispatch-timeout} when null). Returns once the item is
+     * queued; a store that fails to queue it throws.
      */
     public CompletableFuture<MultiOutputResponse> submit(
             String userId, PostModelOutputsRequest request, Target target, Resources need, Duration timeout) {
@@ -93,12 +94,13 @@ public class Dispatcher {
         Instant now = clock.instant();
         CompletableFuture<MultiOutputResponse> future = new CompletableFuture<>();
         waiting.put(id, new Waiting(future, now));
-        queue.submitAsync(List.of(new NewItem(id, userId, request, target, need, now.plus(wait))))
-                .whenComplete((queued, error) -> {
-                    if (error != null) {
-                        future.completeExceptionally(error); // nothing was queued
-                    }
-                });
+        try {
+            // Waits for the item's transaction, which it may share with other callers' items (group commit).
+            queue.submit(List.of(new NewItem(id, userId, request, target, need, now.plus(wait))));
+        } catch (RuntimeException e) {
+            waiting.remove(id);
+            throw e;
+        }
         ScheduledFuture<?> timer = executors
                 .timers()
                 .schedule(
