@@ -248,11 +248,8 @@ public final class QueueBench {
             current.add(poll);
             runnerThreads.execute(() -> serve(hub, runner, poll, stopped, measuring, polls, leased, problems));
         }
-        // One thread per caller, as each HTTP caller of PostModelOutputs has its own.
-        ExecutorService submitters = Executors.newFixedThreadPool(CALLERS, HubExecutors.named("bench-caller"));
-        for (int s = 0; s < CALLERS; s++) {
-            submitters.execute(() -> submit(hub, submitting, measuring, callers, latencies, problems));
-        }
+        ExecutorService submitters = Executors.newSingleThreadExecutor(HubExecutors.named("bench-caller"));
+        submitters.execute(() -> submit(hub, submitting, measuring, callers, latencies, problems));
         Thread.sleep(phase.toMillis() / 3);
         Cpu before = Cpu.now(hub);
         long callsBefore = hub.calls.sum();
@@ -293,41 +290,34 @@ public final class QueueBench {
     }
 
     /**
-     * One caller: submits, waits for the answer, and submits again, until stopped; {@code callers} holds one
-     * permit per caller thread, released when it stops.
+     * The callers: keeps submitting while a caller is free ({@code callers} holds a permit per caller); each answer
+     * frees its caller. Callers wait without a thread, as the node's PostModelOutputs endpoint does.
      */
     private static void submit(Hub hub, AtomicBoolean submitting, AtomicBoolean measuring, Semaphore callers,
             Recorder latencies, Problems problems) {
-        callers.acquireUninterruptibly();
         try {
             while (submitting.get()) {
-                long began = System.nanoTime();
-                try {
-                    MultiOutputResponse response = hub.dispatcher
-                            .submit(USER, REQUEST, Target.ANY, Resources.NONE, CONFIG.dispatchTimeout())
-                            .get();
-                    if (response.getStatus().getCode() != StatusCode.SUCCESS) {
-                        problems.add("caller answered " + response.getStatus().getCode());
-                    } else if (measuring.get()) {
-                        latencies.add(System.nanoTime() - began);
-                    }
-                } catch (ExecutionException | RuntimeException e) {
-                    problems.add("caller failed: " + e);
+                if (!callers.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                    continue;
                 }
+                long began = System.nanoTime();
+                hub.dispatcher
+                        .submitAsync(USER, REQUEST, Target.ANY, Resources.NONE, CONFIG.dispatchTimeout())
+                        .whenComplete((response, error) -> {
+                            if (error != null) {
+                                problems.add("caller failed: " + error);
+                            } else if (response.getStatus().getCode() != StatusCode.SUCCESS) {
+                                problems.add("caller answered " + response.getStatus().getCode());
+                            } else if (measuring.get()) {
+                                latencies.add(System.nanoTime() - began);
+                            }
+                            callers.release();
+                        });
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            callers.release();
         }
     }
-
-    /** The threads runners report on: one per item a poll holds, as an agent's workers would. */
-    private static final ExecutorService REPORTERS = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "bench-reporter");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     /** A runner's side: long-polls, then reports each leased item's result, until stopped. */
     private static void serve(Hub hub, RunnerProfile runner, AtomicReference<CompletableFuture<List<Leased>>> current,
@@ -353,18 +343,17 @@ public final class QueueBench {
                 leased.add(items.size());
             }
             // A runner works the items of a poll side by side (one per worker, as the agent does) and reports each
-            // as it is done.
-            List<CompletableFuture<Void>> reported = new ArrayList<>();
+            // as it is done; then it polls again.
+            List<CompletableFuture<?>> reported = new ArrayList<>();
             for (Leased item : items) {
-                reported.add(CompletableFuture.runAsync(
-                        () -> {
-                            try {
-                                hub.reports.report(runner, result(item));
-                            } catch (RuntimeException e) {
-                                problems.add("report failed: " + e);
-                            }
-                        },
-                        REPORTERS));
+                try {
+                    reported.add(hub.reports.reportAsync(runner, result(item)).exceptionally(e -> {
+                        problems.add("report failed: " + e);
+                        return null;
+                    }));
+                } catch (RuntimeException e) {
+                    problems.add("report failed: " + e);
+                }
             }
             reported.forEach(CompletableFuture::join);
         }

@@ -89,18 +89,38 @@ public class Dispatcher {
      */
     public CompletableFuture<MultiOutputResponse> submit(
             String userId, PostModelOutputsRequest request, Target target, Resources need, Duration timeout) {
+        Submission submission = enqueue(userId, request, target, need, timeout);
+        GroupCommit.await(submission.queued());
+        return submission.answer();
+    }
+
+    /**
+     * Queues {@code request} like {@link #submit} without waiting for the store: a failure to queue completes the
+     * answer exceptionally.
+     */
+    public CompletableFuture<MultiOutputResponse> submitAsync(
+            String userId, PostModelOutputsRequest request, Target target, Resources need, Duration timeout) {
+        return enqueue(userId, request, target, need, timeout).answer();
+    }
+
+    /** A queued item: {@code queued} completes when it is in the store, {@code answer} with its result. */
+    private record Submission(CompletableFuture<Void> queued, CompletableFuture<MultiOutputResponse> answer) {}
+
+    private Submission enqueue(
+            String userId, PostModelOutputsRequest request, Target target, Resources need, Duration timeout) {
         Duration wait = timeout == null ? config.dispatchTimeout() : timeout;
         String id = UUID.randomUUID().toString().replace("-", "");
         Instant now = clock.instant();
         CompletableFuture<MultiOutputResponse> future = new CompletableFuture<>();
         waiting.put(id, new Waiting(future, now));
-        try {
-            // Waits for the item's transaction, which it may share with other callers' items (group commit).
-            queue.submit(List.of(new NewItem(id, userId, request, target, need, now.plus(wait))));
-        } catch (RuntimeException e) {
-            waiting.remove(id);
-            throw e;
-        }
+        // The item's transaction may be shared with other callers' items (group commit).
+        CompletableFuture<Void> queued =
+                queue.submitAsync(List.of(new NewItem(id, userId, request, target, need, now.plus(wait))));
+        queued.whenComplete((done, error) -> {
+            if (error != null) {
+                future.completeExceptionally(error); // nothing was queued; the caller's future says so
+            }
+        });
         ScheduledFuture<?> timer = executors
                 .timers()
                 .schedule(
@@ -112,7 +132,7 @@ public class Dispatcher {
                 executors.work().execute(() -> gaveUp(id));
             }
         });
-        return future;
+        return new Submission(queued, future);
     }
 
     /** How many callers of this replica wait for a result. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What runners report about their items ({@code PostRunnerItemOutputs}): a result that completes the item (the
@@ -63,6 +64,15 @@ public class ItemReports {
     }
 
     public MultiRunnerItemOutputResponse report(RunnerProfile runner, PostRunnerItemOutputsRequest request) {
+        return GroupCommit.await(reportAsync(runner, request));
+    }
+
+    /**
+     * {@link #report}, answered when the report's transaction (which a result shares with others) committed; a
+     * malformed report throws at once.
+     */
+    public CompletableFuture<MultiRunnerItemOutputResponse> reportAsync(
+            RunnerProfile runner, PostRunnerItemOutputsRequest request) {
         String itemId = request.getRunnerItemId();
         if (itemId.isEmpty()) {
             throw KIND.invalid("runnerItemId is required");
@@ -74,6 +84,11 @@ public class ItemReports {
         if (request.getRunnerItemOutputsCount() == 1) {
             return complete(runner, itemId, request.getRunnerItemOutputs(0));
         }
+        return CompletableFuture.completedFuture(statusReport(runner, itemId, request));
+    }
+
+    private MultiRunnerItemOutputResponse statusReport(
+            RunnerProfile runner, String itemId, PostRunnerItemOutputsRequest request) {
         if (!request.hasStatus()) {
             throw KIND.invalid("send runnerItemOutputs to complete the item, or a status to report progress");
         }
@@ -89,15 +104,16 @@ public class ItemReports {
                 + "; to fail the item, send a multiOutputResponse with that status");
     }
 
-    private MultiRunnerItemOutputResponse complete(RunnerProfile runner, String itemId, RunnerItemOutput output) {
+    private CompletableFuture<MultiRunnerItemOutputResponse> complete(
+            RunnerProfile runner, String itemId, RunnerItemOutput output) {
         if (!output.hasMultiOutputResponse()) {
             throw KIND.invalid("runnerItemOutputs[0].multiOutputResponse is required");
         }
-        MultiOutputResponse kept =
-                GroupCommit.await(completions.submit(new Completion(runner, itemId, output.getMultiOutputResponse())));
-        return MultiRunnerItemOutputResponse.newBuilder()
-                .addRunnerItemOutputs(RunnerItemOutput.newBuilder().setMultiOutputResponse(kept))
-                .build();
+        return completions
+                .submit(new Completion(runner, itemId, output.getMultiOutputResponse()))
+                .thenApply(kept -> MultiRunnerItemOutputResponse.newBuilder()
+                        .addRunnerItemOutputs(RunnerItemOutput.newBuilder().setMultiOutputResponse(kept))
+                        .build());
     }
 
     /**

@@ -61,6 +61,6 @@ public class Predictions {
         }
         Target target =
                 new Target(selector.getRunner().getId(), selector.getNodepool().getId(), "");
-        return dispatcher.submit(userId, request, target, need, null);
+        return dispatcher.submitAsync(userId, request, target, need, null);
     }
 }

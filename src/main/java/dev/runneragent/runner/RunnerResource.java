@@ -76,8 +76,9 @@ public class RunnerResource {
 
     @POST
     @Path("/{runnerId}/items/{runnerItemId}/outputs")
+    @Blocking
     @Rpc(value = "PostRunnerItemOutputs", kind = RUNNER)
-    public Response postRunnerItemOutputs(byte[] body) {
-        return api.call(PostRunnerItemOutputsRequest.newBuilder(), body, runners::postRunnerItemOutputs);
+    public CompletionStage<Response> postRunnerItemOutputs(byte[] body) {
+        return api.async(PostRunnerItemOutputsRequest.newBuilder(), body, runners::postRunnerItemOutputs);
     }
 }

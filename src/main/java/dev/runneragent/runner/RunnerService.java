@@ -320,10 +320,11 @@ public class RunnerService {
                 .build();
     }
 
-    public MultiRunnerItemOutputResponse postRunnerItemOutputs(Caller caller, PostRunnerItemOutputsRequest request) {
+    public CompletableFuture<MultiRunnerItemOutputResponse> postRunnerItemOutputs(
+            Caller caller, PostRunnerItemOutputsRequest request) {
         RunnerProfile runner =
                 find(caller, request.getUserAppId(), request.getRunnerId()).profile();
-        return reports.report(runner, request);
+        return reports.reportAsync(runner, request);
     }
 
     private StoredRunner find(Caller caller, UserAppIDSet ids, String runnerId) {
