@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -70,6 +71,11 @@ public class Api {
                     error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof ApiException refused) {
                 return ApiResponses.error(Rpcs.responseType(rpc), refused.code(), refused.details(), reqId);
+            }
+            if (cause instanceof CancellationException) { // the client hung up; nobody reads this answer
+                Log.debugf("%s: the client went away before the answer", rpc);
+                return ApiResponses.error(
+                        Rpcs.responseType(rpc), StatusCode.RPC_CANCELED, "the client went away", reqId);
             }
             Log.errorf(cause, "%s failed", rpc);
             return ApiResponses.error(

@@ -13,9 +13,14 @@ import java.util.List;
  */
 record Arrival(String userId, String modelId, String versionId, Target target, Resources need, int count) {
 
-    /** Items of {@code modelId} back in the queue, whatever their target and needs. */
+    /** Items of {@code modelId} that may suit any runner serving it (used when more may be waiting). */
     static Arrival anyOf(String userId, String modelId, int count) {
         return new Arrival(userId, modelId, "", null, null, count);
+    }
+
+    /** One item back in the queue (an expired lease, a hand-back), as it was queued. */
+    static Arrival of(ItemStore.Row row) {
+        return new Arrival(row.userId(), row.modelId(), row.versionId(), row.target(), row.need(), 1);
     }
 
     Arrival withCount(int count) {

@@ -129,7 +129,8 @@ public class Dispatcher {
             waiting.remove(id);
             timer.cancel(false);
             if (future.isCancelled()) {
-                executors.work().execute(() -> gaveUp(id));
+                // Once the item is stored (at once if it is): a caller may give up before its item is.
+                queued.whenComplete((stored, failure) -> executors.work().execute(() -> gaveUp(id)));
             }
         });
         return new Submission(queued, future);

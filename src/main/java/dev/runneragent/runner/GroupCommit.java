@@ -18,7 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * threads each take whatever requests queued up while the previous transaction ran, up to {@code maxBatch}, and run
  * them in one transaction, so that a commit (a disk flush, and the database-wide lock of {@code NOTIFY}) is paid once
  * per batch instead of once per request. Each request still gets its own outcome: a batch answers a result or an
- * exception per request. A failed transaction fails every request of its batch; none of them changed anything.
+ * exception per request. When a batch's transaction fails, each of its requests is tried again in a transaction of
+ * its own, so that one request the store refuses fails alone.
  */
 final class GroupCommit<T, R> {
 
@@ -66,19 +67,32 @@ final class GroupCommit<T, R> {
                 return;
             }
             queue.drainTo(taken, maxBatch - 1);
-            commit(taken);
+            try {
+                commit(taken);
+            } catch (Throwable e) { // even an Error must not leave a batch unanswered or stop this loop
+                Log.errorf(e, "A batch of %d request(s) failed", taken.size());
+                taken.forEach(pending -> pending.answer().completeExceptionally(e));
+            }
             taken.clear();
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void commit(List<Pending<T, R>> taken) {
         List<T> requests = taken.stream().map(Pending::request).toList();
         Outcomes<R> outcomes;
         try {
             outcomes = db.inTransaction(c -> batch.run(c, requests));
         } catch (RuntimeException e) {
-            taken.forEach(pending -> pending.answer().completeExceptionally(e));
+            if (taken.size() == 1) {
+                taken.get(0).answer().completeExceptionally(e);
+                return;
+            }
+            // One request may have failed the whole batch (a value the store refuses): each alone, so that only
+            // that one fails.
+            Log.debugf("A batch of %d request(s) failed (%s); committing each alone", taken.size(), e.getMessage());
+            for (Pending<T, R> pending : taken) {
+                commit(List.of(pending));
+            }
             return;
         }
         try {
@@ -87,12 +101,16 @@ final class GroupCommit<T, R> {
             Log.errorf(e, "After a committed batch of %d request(s)", taken.size());
         }
         for (int i = 0; i < taken.size(); i++) {
-            Object outcome = outcomes.outcomes().get(i);
-            if (outcome instanceof RuntimeException refused) {
-                taken.get(i).answer().completeExceptionally(refused);
-            } else {
-                taken.get(i).answer().complete((R) outcome);
-            }
+            answer(taken.get(i).answer(), outcomes.outcomes().get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void answer(CompletableFuture<R> answer, Object outcome) {
+        if (outcome instanceof RuntimeException refused) {
+            answer.completeExceptionally(refused);
+        } else {
+            answer.complete((R) outcome);
         }
     }
 
@@ -108,7 +126,12 @@ final class GroupCommit<T, R> {
         }
     }
 
+    /** Stops the committers; requests still queued are answered with an error. */
     void close() {
         committers.shutdownNow();
+        List<Pending<T, R>> left = new ArrayList<>();
+        queue.drainTo(left);
+        IllegalStateException closed = new IllegalStateException("the hub is shutting down");
+        left.forEach(pending -> pending.answer().completeExceptionally(closed));
     }
 }

@@ -49,6 +49,7 @@ public class HubSignals {
     private static final int MAX_PAYLOAD = 7000; // PostgreSQL allows 8000 bytes
     private static final long LISTEN_TIMEOUT_MS = 500;
     private static final long RECONNECT_DELAY_MS = 1000;
+    private static final long CHECK_INTERVAL_NS = 5_000_000_000L;
 
     private final boolean postgres;
     private final String jdbcUrl;
@@ -181,7 +182,16 @@ public class HubSignals {
 
     private void receive(Connection connection) throws SQLException {
         PGConnection pg = connection.unwrap(PGConnection.class);
+        long lastCheck = System.nanoTime();
         while (running) {
+            if (System.nanoTime() - lastCheck > CHECK_INTERVAL_NS) {
+                // Waiting for notifications never writes to the socket: a connection that died silently (a
+                // failover, a half-open TCP connection) shows only when something is sent.
+                try (Statement check = connection.createStatement()) {
+                    check.execute("SELECT 1");
+                }
+                lastCheck = System.nanoTime();
+            }
             if (!leader) {
                 leader = tryLeadership(connection);
                 if (leader) {

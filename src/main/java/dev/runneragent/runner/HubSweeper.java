@@ -15,9 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -119,7 +117,7 @@ public class HubSweeper {
     /** Expired leases: the item goes back to the queue, or fails when that was its last attempt. */
     private int expireLeases(Instant now) {
         RunnerQueue.Finishing failed = new RunnerQueue.Finishing();
-        Map<String, List<String>> requeued = new LinkedHashMap<>(); // the model of each requeued item, by user
+        List<Row> requeued = new ArrayList<>();
         List<Arrival> arrivals = new ArrayList<>();
         List<Row> expired = new ArrayList<>();
         db.inTransaction(c -> {
@@ -129,11 +127,10 @@ public class HubSweeper {
                     queue.finish(c, row, State.FAILED, lastAttemptFailed(row), failed);
                 } else {
                     items.requeue(c, row.pk(), true);
-                    requeued.computeIfAbsent(row.userId(), u -> new ArrayList<>())
-                            .add(row.modelId());
+                    requeued.add(row);
                 }
             }
-            requeued.forEach((user, models) -> arrivals.addAll(RunnerQueue.arrivalsOf(user, models)));
+            arrivals.addAll(RunnerQueue.arrivalsOf(requeued));
             for (Arrival arrival : arrivals) {
                 signals.publishQueued(c, arrival);
             }

@@ -166,14 +166,15 @@ public class ItemReports {
     }
 
     private MultiRunnerItemOutputResponse handBack(RunnerProfile runner, String itemId) {
-        String modelId = db.inTransaction(c -> {
+        Arrival arrival = db.inTransaction(c -> {
             Row row = lockOwn(c, runner, itemId);
             requireHeld(row, runner);
             items.requeue(c, row.pk(), false);
-            signals.publishQueued(c, Arrival.anyOf(runner.userId(), row.modelId(), 1));
-            return row.modelId();
+            Arrival back = Arrival.of(row);
+            signals.publishQueued(c, back);
+            return back;
         });
-        queue.wake(Arrival.anyOf(runner.userId(), modelId, 1));
+        queue.wake(arrival);
         return answer("item '" + itemId + "' is back in the queue; this attempt does not count");
     }
 

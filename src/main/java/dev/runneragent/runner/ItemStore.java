@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,9 @@ public class ItemStore {
             String id,
             String userId,
             String modelId,
+            String versionId,
+            Target target,
+            Resources need,
             State state,
             String leaseOwner,
             Instant leaseExpiresAt,
@@ -73,7 +77,20 @@ public class ItemStore {
         /** This row as it is once finished with {@code response} (for later requests of the same batch). */
         Row finished(State finalState, MultiOutputResponse finalResponse) {
             return new Row(
-                    pk, id, userId, modelId, finalState, leaseOwner, null, attempts, inputCount, origin, finalResponse);
+                    pk,
+                    id,
+                    userId,
+                    modelId,
+                    versionId,
+                    target,
+                    need,
+                    finalState,
+                    leaseOwner,
+                    null,
+                    attempts,
+                    inputCount,
+                    origin,
+                    finalResponse);
         }
     }
 
@@ -81,7 +98,9 @@ public class ItemStore {
     public record QueueCount(String modelId, String nodepoolId, long pending, long leased, Instant oldestPending) {}
 
     private static final String ROW_COLUMNS =
-            "pk, id, user_id, model_id, state, lease_owner, lease_expires_at, attempts, input_count, origin, response";
+            "pk, id, user_id, model_id, version_id, runner_id, nodepool_id, workflow_id, req_cpu_millis, req_cpu_memory,"
+                    + " req_accelerators, req_accelerator_memory, req_accelerator_types, state, lease_owner,"
+                    + " lease_expires_at, attempts, input_count, origin, response";
 
     private final boolean postgres;
 
@@ -125,11 +144,14 @@ public class ItemStore {
 
     /**
      * Leases up to {@code limit} pending items that {@code runner} can take, oldest first, skipping items other
-     * transactions hold, until {@code leaseUntil}.
+     * transactions hold, until {@code leaseUntil}. The lease holds the runner's row too, so that deleting the runner
+     * waits for it and then sees what it leased; a deleted runner leases nothing.
      *
-     * <p>On PostgreSQL one {@code SELECT ... ORDER BY pk LIMIT n FOR UPDATE SKIP LOCKED} takes them. H2 locks every
-     * row that statement matches, not only the {@code n} it returns, so that concurrent polls would take turns; there
-     * the candidates are read first and each is then claimed with a one-row {@code FOR UPDATE SKIP LOCKED}.
+     * <p>The candidates are read first from the transaction's snapshot, then claimed with
+     * {@code FOR UPDATE SKIP LOCKED}: locking while scanning would step through every row that concurrent polls
+     * leased since the last vacuum, re-checking each. On PostgreSQL the whole lease is one statement. H2 locks every
+     * row a {@code FOR UPDATE} query matches, not only those it returns, so there each candidate is claimed alone.
+     * ({@link RunnerQueue} lets the lease commit without waiting for its disk flush, on PostgreSQL.)
      */
     public List<Leased> lease(Connection c, RunnerProfile runner, int limit, Instant now, Instant leaseUntil)
             throws SQLException {
@@ -137,32 +159,63 @@ public class ItemStore {
         String where = " WHERE user_id = ? AND state = 'PENDING' AND deadline_at > ?"
                 + " AND (runner_id = '' OR runner_id = ?) AND (nodepool_id = '' OR nodepool_id = ?)"
                 + matching(runner, parameters);
+        return postgres
+                ? leaseInOneStatement(c, runner, where, parameters, limit, leaseUntil)
+                : leaseOneByOne(c, runner, where, parameters, limit, leaseUntil);
+    }
+
+    private static List<Leased> leaseInOneStatement(
+            Connection c, RunnerProfile runner, String where, List<Object> parameters, int limit, Instant leaseUntil)
+            throws SQLException {
+        List<Object> all = new ArrayList<>(List.of(runner.userId(), runner.id()));
+        all.addAll(parameters);
+        all.addAll(List.of(limit + CANDIDATE_SLACK, limit, runner.id(), leaseUntil));
+        try (PreparedStatement lease =
+                c.prepareStatement("WITH holder AS (SELECT 1 FROM runners WHERE user_id = ? AND id = ? FOR KEY SHARE),"
+                        + " candidates AS (SELECT pk FROM runner_items" + where
+                        + " AND EXISTS (SELECT 1 FROM holder) ORDER BY pk LIMIT ?),"
+                        + " claimed AS (SELECT pk FROM runner_items WHERE pk IN (SELECT pk FROM candidates)"
+                        + " AND state = 'PENDING' ORDER BY pk LIMIT ? FOR UPDATE SKIP LOCKED)"
+                        + " UPDATE runner_items r SET state = 'LEASED', lease_owner = ?, lease_expires_at = ?,"
+                        + " attempts = r.attempts + 1 FROM claimed WHERE r.pk = claimed.pk"
+                        + " RETURNING r.pk, r.id, r.model_id, r.attempts, r.request")) {
+            bind(lease, all);
+            List<Leased> leased = new ArrayList<>(leasedRows(lease, 0));
+            leased.sort(Comparator.comparingLong(Leased::pk));
+            return leased;
+        }
+    }
+
+    private static List<Leased> leaseOneByOne(
+            Connection c, RunnerProfile runner, String where, List<Object> parameters, int limit, Instant leaseUntil)
+            throws SQLException {
+        try (PreparedStatement hold =
+                c.prepareStatement("SELECT 1 FROM runners WHERE user_id = ? AND id = ? FOR UPDATE")) {
+            bind(hold, List.of(runner.userId(), runner.id()));
+            try (ResultSet rows = hold.executeQuery()) {
+                if (!rows.next()) {
+                    return List.of();
+                }
+            }
+        }
+        List<Object> all = new ArrayList<>(parameters);
+        all.add(limit + CANDIDATE_SLACK);
+        List<Long> candidates = new ArrayList<>();
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT pk FROM runner_items" + where + " ORDER BY pk LIMIT ?")) {
+            bind(select, all);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    candidates.add(rows.getLong(1));
+                }
+            }
+        }
         List<Leased> leased = new ArrayList<>();
-        if (postgres) {
-            parameters.add(limit);
-            try (PreparedStatement select = c.prepareStatement("SELECT " + LEASED_COLUMNS + " FROM runner_items" + where
-                    + " ORDER BY pk LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                bind(select, parameters);
-                leased.addAll(leasedRows(select));
-            }
-        } else {
-            parameters.add(limit + CANDIDATE_SLACK);
-            List<Long> candidates = new ArrayList<>();
-            try (PreparedStatement select =
-                    c.prepareStatement("SELECT pk FROM runner_items" + where + " ORDER BY pk LIMIT ?")) {
-                bind(select, parameters);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        candidates.add(rows.getLong(1));
-                    }
-                }
-            }
-            try (PreparedStatement claim = c.prepareStatement("SELECT " + LEASED_COLUMNS + " FROM runner_items"
-                    + " WHERE pk = ? AND state = 'PENDING' FOR UPDATE SKIP LOCKED")) {
-                for (int i = 0; i < candidates.size() && leased.size() < limit; i++) {
-                    claim.setLong(1, candidates.get(i));
-                    leased.addAll(leasedRows(claim));
-                }
+        try (PreparedStatement claim = c.prepareStatement("SELECT " + LEASED_COLUMNS + " FROM runner_items"
+                + " WHERE pk = ? AND state = 'PENDING' FOR UPDATE SKIP LOCKED")) {
+            for (int i = 0; i < candidates.size() && leased.size() < limit; i++) {
+                claim.setLong(1, candidates.get(i));
+                leased.addAll(leasedRows(claim, 1));
             }
         }
         if (leased.isEmpty()) {
@@ -186,7 +239,8 @@ public class ItemStore {
 
     private static final String LEASED_COLUMNS = "pk, id, model_id, attempts, request";
 
-    private static List<Leased> leasedRows(PreparedStatement select) throws SQLException {
+    /** The rows {@code select} answers as leases; {@code attemptsAdded} is what the lease adds to their attempts. */
+    private static List<Leased> leasedRows(PreparedStatement select, int attemptsAdded) throws SQLException {
         List<Leased> leased = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
@@ -195,7 +249,7 @@ public class ItemStore {
                         rows.getString("id"),
                         rows.getString("model_id"),
                         Sql.getMessage(rows, "request", PostModelOutputsRequest.parser()),
-                        rows.getInt("attempts") + 1));
+                        rows.getInt("attempts") + attemptsAdded));
             }
         }
         return leased;
@@ -441,6 +495,14 @@ public class ItemStore {
                 rows.getString("id"),
                 rows.getString("user_id"),
                 rows.getString("model_id"),
+                rows.getString("version_id"),
+                new Target(rows.getString("runner_id"), rows.getString("nodepool_id"), rows.getString("workflow_id")),
+                new Resources(
+                        rows.getLong("req_cpu_millis"),
+                        rows.getLong("req_cpu_memory"),
+                        rows.getInt("req_accelerators"),
+                        rows.getLong("req_accelerator_memory"),
+                        Resources.typesOf(rows.getString("req_accelerator_types"))),
                 State.valueOf(rows.getString("state")),
                 rows.getString("lease_owner"),
                 Sql.getTime(rows, "lease_expires_at"),

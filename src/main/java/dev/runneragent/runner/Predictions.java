@@ -39,13 +39,17 @@ public class Predictions {
     public CompletableFuture<MultiOutputResponse> postModelOutputs(Caller caller, PostModelOutputsRequest request) {
         String userId = caller.user(request.getUserAppId(), KIND);
         caller.app(request.getUserAppId(), KIND);
-        String modelId = request.getModelId();
-        if (modelId.isEmpty()) {
-            throw KIND.invalid("modelId is required");
-        }
+        String modelId = Ids.required(request.getModelId(), Ids.MODEL, "modelId", KIND);
+        Ids.optional(request.getVersionId(), Ids.VERSION, "versionId", KIND);
         RunnerSelector selector = request.getRunnerSelector();
-        boolean routed = !selector.getRunner().getId().isEmpty()
-                || !selector.getNodepool().getId().isEmpty();
+        String runnerId = Ids.optional(selector.getRunner().getId(), Ids.RUNNER, "runnerSelector.runner.id", KIND);
+        String nodepoolId =
+                Ids.optional(selector.getNodepool().getId(), Ids.RUNNER, "runnerSelector.nodepool.id", KIND);
+        if (!runnerId.isEmpty() && !remote.exists(userId, runnerId)) {
+            throw ResourceKind.RUNNER.notFound(
+                    "runnerSelector.runner.id names runner '" + runnerId + "', which does not exist");
+        }
+        boolean routed = !runnerId.isEmpty() || !nodepoolId.isEmpty();
         if (!routed && !local.served(userId, modelId).isEmpty()) {
             return CompletableFuture.completedFuture(engine.predict(request));
         }
@@ -59,8 +63,7 @@ public class Predictions {
         } catch (IllegalArgumentException e) {
             throw KIND.invalid("model.modelVersion.inferenceComputeInfo: " + e.getMessage());
         }
-        Target target =
-                new Target(selector.getRunner().getId(), selector.getNodepool().getId(), "");
+        Target target = new Target(runnerId, nodepoolId, "");
         return dispatcher.submitAsync(userId, request, target, need, null);
     }
 }

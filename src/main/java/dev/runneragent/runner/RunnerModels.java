@@ -45,6 +45,11 @@ public class RunnerModels implements ModelLocator {
         return List.copyOf(versions.values());
     }
 
+    /** Whether the user has a runner {@code runnerId}. */
+    public boolean exists(String userId, String runnerId) {
+        return runners.find(userId, runnerId).isPresent();
+    }
+
     /** Whether some runner of the user may take items of {@code modelId} (bound, advertised, or open to any). */
     public boolean anyMayServe(String userId, String modelId) {
         return runners.all(userId).stream().anyMatch(r -> r.profile().mayServe(modelId));

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,6 +126,7 @@ public class RunnerQueue {
         }
         List<Arrival> arrivals = new ArrayList<>();
         counts.forEach((kind, count) -> arrivals.add(kind.withCount(count)));
+        relaxCommit(c);
         items.insert(c, newItems, clock.instant(), signals.replica());
         for (Arrival arrival : arrivals) {
             signals.publishQueued(c, arrival);
@@ -203,9 +205,11 @@ public class RunnerQueue {
     }
 
     /**
-     * On PostgreSQL, lets a lease commit without waiting for its disk flush. Losing a lease in a database crash is
-     * harmless: the item is pending again and another lease hands it out; the runner that held it is told
-     * {@code RUNNER_ITEM_CANCELLED} when it reports. Results and new items keep the full guarantee.
+     * On PostgreSQL, lets a lease or a submission commit without waiting for its disk flush. Neither is an answer
+     * anybody relies on after a database crash: a lost lease leaves the item pending, and another lease hands it out
+     * (its first runner is told {@code RUNNER_ITEM_CANCELLED} when it reports); a lost submission was never answered,
+     * and its caller, who is still waiting, gets {@code RPC_REQUEST_TIMEOUT}. A runner's result keeps the full
+     * guarantee, since the runner drops it once answered.
      */
     private void relaxCommit(Connection c) throws SQLException {
         if (db.dialect() == Db.Dialect.POSTGRESQL) {
@@ -232,19 +236,19 @@ public class RunnerQueue {
     }
 
     /** Returns items a poll leased but could not deliver; the attempt is not charged. */
-    private void handBack(RunnerProfile runner, List<Leased> leased) {
-        List<Arrival> arrivals =
-                arrivalsOf(runner.userId(), leased.stream().map(Leased::modelId).toList());
+    void handBack(RunnerProfile runner, List<Leased> leased) {
+        List<Arrival> arrivals = new ArrayList<>();
         try {
             db.inTransaction(c -> {
-                for (Leased item : leased) {
-                    Row row = items.lock(c, item.id()).orElse(null);
-                    if (row != null
-                            && row.state() == State.LEASED
-                            && runner.id().equals(row.leaseOwner())) {
+                List<Row> requeued = new ArrayList<>();
+                for (Row row : items.lockAll(c, leased.stream().map(Leased::id).toList())
+                        .values()) {
+                    if (row.state() == State.LEASED && runner.id().equals(row.leaseOwner())) {
                         items.requeue(c, row.pk(), false);
+                        requeued.add(row);
                     }
                 }
+                arrivals.addAll(arrivalsOf(requeued));
                 for (Arrival arrival : arrivals) {
                     signals.publishQueued(c, arrival);
                 }
@@ -316,44 +320,53 @@ public class RunnerQueue {
         return answer;
     }
 
-    /** Arrivals of items back in the queue, one per model: {@code modelIds} has a model once per item. */
-    static List<Arrival> arrivalsOf(String userId, List<String> modelIds) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        modelIds.forEach(model -> counts.merge(model, 1, Integer::sum));
+    /** Arrivals of items back in the queue: one per kind of item, counting its items. */
+    static List<Arrival> arrivalsOf(List<Row> rows) {
+        Map<Arrival, Integer> counts = new LinkedHashMap<>();
+        rows.forEach(row -> counts.merge(Arrival.of(row).withCount(0), 1, Integer::sum));
         List<Arrival> arrivals = new ArrayList<>();
-        counts.forEach((model, count) -> arrivals.add(Arrival.anyOf(userId, model, count)));
+        counts.forEach((kind, count) -> arrivals.add(kind.withCount(count)));
         return arrivals;
     }
 
-    /** A runner was deleted: its leased items go back to the queue, items addressed to it fail. */
-    void runnerDeleted(String userId, String runnerId) {
-        Finishing failed = new Finishing();
-        List<String> requeuedModels = new ArrayList<>();
-        List<Arrival> arrivals = new ArrayList<>();
-        db.inTransaction(c -> {
-            for (Row row : items.ofRunner(c, userId, runnerId)) {
-                if (row.state() == State.LEASED && runnerId.equals(row.leaseOwner())) {
-                    items.requeue(c, row.pk(), false);
-                    requeuedModels.add(row.modelId());
-                }
+    /** What deleting runners did to the queue, for {@link #runnersDeleted} after the transaction commits. */
+    static final class Release {
+        final Finishing failed = new Finishing();
+        final List<Arrival> arrivals = new ArrayList<>();
+    }
+
+    /**
+     * Within the transaction that deletes runner {@code runnerId}: the items it holds go back to the queue (their
+     * attempt not charged), and items addressed to it alone fail with {@code RUNNER_DOES_NOT_EXIST}. A poll of the
+     * runner that is leasing holds the runner's row, so the delete waits for its lease, and then releases it too.
+     */
+    void releaseItemsOf(Connection c, String userId, String runnerId, Release release) throws SQLException {
+        List<Row> requeued = new ArrayList<>();
+        for (Row row : items.ofRunner(c, userId, runnerId)) {
+            boolean addressed = runnerId.equals(row.target().runnerId());
+            if (row.state() == State.LEASED && runnerId.equals(row.leaseOwner()) && !addressed) {
+                items.requeue(c, row.pk(), false);
+                requeued.add(row);
+            } else if (addressed) {
+                MultiOutputResponse gone = ItemReports.failure(
+                        StatusCode.RUNNER_DOES_NOT_EXIST,
+                        "runner '" + runnerId + "', which this item was addressed to, was deleted");
+                finish(c, row, State.FAILED, gone, release.failed);
             }
-            // What is still pending now was addressed to this runner alone: nobody else may serve it.
-            for (Row row : items.ofRunner(c, userId, runnerId)) {
-                if (row.state() == State.PENDING) {
-                    MultiOutputResponse gone = ItemReports.failure(
-                            StatusCode.RUNNER_DOES_NOT_EXIST,
-                            "runner '" + runnerId + "', which this item was addressed to, was deleted");
-                    finish(c, row, State.FAILED, gone, failed);
-                }
-            }
-            arrivals.addAll(arrivalsOf(userId, requeuedModels));
-            for (Arrival arrival : arrivals) {
-                signals.publishQueued(c, arrival);
-            }
-            publish(c, failed);
-            return null;
-        });
-        arrivals.forEach(this::wake);
-        announce(failed, State.FAILED);
+        }
+        List<Arrival> arrivals = arrivalsOf(requeued);
+        for (Arrival arrival : arrivals) {
+            signals.publishQueued(c, arrival);
+        }
+        release.arrivals.addAll(arrivals);
+    }
+
+    /** After the delete committed: wakes polls for the released items, answers callers, ends the runners' polls. */
+    void runnersDeleted(String userId, Collection<String> runnerIds, Release release) {
+        release.arrivals.forEach(this::wake);
+        announce(release.failed, State.FAILED);
+        for (Waiter waiter : waiters.removeRunners(userId, runnerIds)) {
+            waiter.answer().complete(List.of());
+        }
     }
 }

@@ -37,6 +37,7 @@ import dev.runneragent.execution.Requirements;
 import dev.runneragent.runner.ItemStore.Leased;
 import dev.runneragent.runner.RunnerStore.StoredRunner;
 import dev.runneragent.store.Db;
+import dev.runneragent.store.StoreException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -47,7 +48,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 
 /**
  * Runners of a user: register ({@code PostRunners}), read, list and delete them, and the two calls a runner makes
@@ -64,12 +64,6 @@ import java.util.regex.Pattern;
 public class RunnerService {
 
     private static final ResourceKind KIND = ResourceKind.RUNNER;
-
-    /** Runner ids: letters, digits, '_' and '-', at most 128 (a UUID fits). */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
-
-    /** Model and workflow ids as a runner may name them. */
-    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,255}");
 
     static final int MAX_RUNNERS_PER_REQUEST = 128;
     static final int MAX_HOSTED_MODELS = 256;
@@ -121,14 +115,18 @@ public class RunnerService {
             runners.add(runner);
             profiles.add(profile(runner, sent.get(i), "runners[" + i + "]"));
         }
-        db.inTransaction(c -> {
-            for (int i = 0; i < runners.size(); i++) {
-                if (!store.insert(c, runners.get(i), profiles.get(i), now)) {
-                    throw duplicate(runners.get(i).getId(), "exists already");
+        try {
+            db.inTransaction(c -> {
+                for (int i = 0; i < runners.size(); i++) {
+                    if (!store.insert(c, runners.get(i), profiles.get(i), now)) {
+                        throw duplicate(runners.get(i).getId(), "exists already");
+                    }
                 }
-            }
-            return null;
-        });
+                return null;
+            });
+        } catch (StoreException.DuplicateKeyException e) { // a concurrent request registered one of them first
+            throw duplicate(String.join("', '", ids), "(or one of them) was registered by a concurrent request");
+        }
         return MultiRunnerResponse.newBuilder().addAllRunners(runners).build();
     }
 
@@ -143,7 +141,7 @@ public class RunnerService {
                 given.toBuilder().setUserId(userId).setCreatedAt(created).setModifiedAt(created);
         if (runner.getId().isEmpty()) {
             runner.setId(UUID.randomUUID().toString());
-        } else if (!ID.matcher(runner.getId()).matches()) {
+        } else if (!Ids.RUNNER.matcher(runner.getId()).matches()) {
             throw KIND.invalid(
                     where + ".id '" + abbreviated(runner.getId()) + "' must be 1 to 128 letters, digits, '_' or '-'");
         }
@@ -170,10 +168,16 @@ public class RunnerService {
         }
         if (runner.hasModel()) {
             reference(runner.getModel().getId(), bindingField + ".model.id");
+            Ids.optional(
+                    runner.getModel().getModelVersion().getId(),
+                    Ids.VERSION,
+                    bindingField + ".model.modelVersion.id",
+                    KIND);
         }
         if (runner.hasWorkflow()) {
             reference(runner.getWorkflow().getId(), bindingField + ".workflow.id");
         }
+        Ids.optional(runner.getNodepool().getId(), Ids.RUNNER, where + ".nodepool.id", KIND);
         return runner.build();
     }
 
@@ -261,13 +265,17 @@ public class RunnerService {
                 .build();
     }
 
-    /** Deletes all the runners named, or none: each must exist. */
+    /**
+     * Deletes all the runners named, or none: each must exist. In the same transaction the items they hold go back
+     * to the queue and items addressed to them fail; their waiting polls end.
+     */
     public BaseResponse deleteRunners(Caller caller, DeleteRunnersRequest request) {
         String userId = caller.user(request.getUserAppId(), KIND);
         if (request.getIdsCount() == 0) {
             throw KIND.invalid("ids must name at least one runner");
         }
         Set<String> ids = new LinkedHashSet<>(request.getIdsList());
+        RunnerQueue.Release release = new RunnerQueue.Release();
         db.inTransaction(c -> {
             for (String id : ids) {
                 if (store.find(c, userId, id).isEmpty()) {
@@ -275,9 +283,13 @@ public class RunnerService {
                 }
             }
             store.delete(c, userId, ids);
+            for (String id : ids) {
+                queue.releaseItemsOf(c, userId, id, release);
+            }
+            queue.publish(c, release.failed);
             return null;
         });
-        ids.forEach(id -> queue.runnerDeleted(userId, id));
+        queue.runnersDeleted(userId, ids, release);
         return BaseResponse.getDefaultInstance();
     }
 
@@ -302,10 +314,15 @@ public class RunnerService {
             leased.forEach(item -> items.addRunnerItems(item(item)));
             return items.build();
         });
-        // A runner that hung up stops waiting: nothing is leased for it afterwards.
+        // A runner that hung up stops waiting: nothing is leased for it afterwards, and what its poll leased just
+        // before goes back.
         answer.whenComplete((items, error) -> {
-            if (answer.isCancelled()) {
-                poll.cancel(false);
+            if (answer.isCancelled() && !poll.cancel(false)) {
+                poll.thenAccept(leased -> {
+                    if (!leased.isEmpty()) {
+                        queue.handBack(runner, leased);
+                    }
+                });
             }
         });
         return answer;
@@ -356,13 +373,7 @@ public class RunnerService {
     }
 
     private static String reference(String id, String where) {
-        if (id.isEmpty()) {
-            throw KIND.invalid(where + " is required");
-        }
-        if (!REFERENCE.matcher(id).matches()) {
-            throw KIND.invalid(where + " '" + abbreviated(id) + "' is not a valid id");
-        }
-        return id;
+        return Ids.required(id, Ids.MODEL, where, KIND);
     }
 
     private static JsonObject object(JsonObject json, String name, String where) {
@@ -399,6 +410,6 @@ public class RunnerService {
     }
 
     private static String abbreviated(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        return Ids.abbreviated(text);
     }
 }

@@ -3,6 +3,7 @@ package dev.runneragent.runner;
 import dev.runneragent.runner.ItemStore.Leased;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,20 @@ final class Waiters {
             }
         }
         return woken;
+    }
+
+    /** The waiting polls of these runners, taken out (the runners were deleted). */
+    List<Waiter> removeRunners(String userId, Collection<String> runnerIds) {
+        List<Waiter> removed = new ArrayList<>();
+        Set<Waiter> waiting = byUser.get(userId);
+        if (waiting != null) {
+            for (Waiter waiter : waiting) {
+                if (runnerIds.contains(waiter.runner().id()) && waiting.remove(waiter)) {
+                    removed.add(waiter);
+                }
+            }
+        }
+        return removed;
     }
 
     /** Every waiter, taken out (after a lost connection to the other replicas). */

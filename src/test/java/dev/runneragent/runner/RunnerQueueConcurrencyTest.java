@@ -1,11 +1,13 @@
 package dev.runneragent.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clarifai.grpc.api.Concept;
 import com.clarifai.grpc.api.Data;
+import com.clarifai.grpc.api.DeleteRunnersRequest;
 import com.clarifai.grpc.api.Input;
 import com.clarifai.grpc.api.MultiOutputResponse;
 import com.clarifai.grpc.api.MultiRunnerItemOutputResponse;
@@ -17,6 +19,7 @@ import com.clarifai.grpc.api.RunnerItemOutput;
 import com.clarifai.grpc.api.Text;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.api.Caller;
 import dev.runneragent.runner.ItemStore.Leased;
 import dev.runneragent.runner.ItemStore.Target;
 import dev.runneragent.store.Db;
@@ -72,6 +75,13 @@ class RunnerQueueConcurrencyTest {
 
     @Inject
     HubConfig config;
+
+    @Inject
+    RunnerService service;
+
+    private static Caller caller() {
+        return new Caller(USER, Caller.KeyType.PERSONAL_ACCESS_TOKEN, Set.of(), Set.of(), Set.of());
+    }
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -133,10 +143,15 @@ class RunnerQueueConcurrencyTest {
         }
         List<CompletableFuture<MultiOutputResponse>> callers = new ArrayList<>();
         for (int i = 0; i < itemCount; i++) {
-            callers.add(submit(model, Duration.ofSeconds(60)));
+            PostModelOutputsRequest request = PostModelOutputsRequest.newBuilder()
+                    .setModelId(model)
+                    .addInputs(Input.newBuilder().setId("caller-" + i))
+                    .build();
+            callers.add(dispatcher.submit(USER, request, Target.ANY, Resources.NONE, Duration.ofSeconds(60)));
         }
         Set<String> held = ConcurrentHashMap.newKeySet();
         Map<String, String> leasedBy = new ConcurrentHashMap<>();
+        Map<String, String> itemOfCaller = new ConcurrentHashMap<>();
         AtomicInteger doubleLeases = new AtomicInteger();
         AtomicInteger completed = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(crowd.size());
@@ -145,10 +160,17 @@ class RunnerQueueConcurrencyTest {
             loops.add(threads.submit(() -> {
                 while (completed.get() < itemCount) {
                     for (Leased item : poll(runner)) {
+                        itemOfCaller.put(item.request().getInputs(0).getId(), item.id());
                         if (!held.add(item.id()) || leasedBy.putIfAbsent(item.id(), runner.id()) != null) {
                             doubleLeases.incrementAndGet();
                         }
-                        reports.report(runner, completion(item, runner.id()));
+                        // The result names the runner and the caller's input, so that swapped results would show.
+                        reports.report(
+                                runner,
+                                completion(
+                                        item,
+                                        runner.id() + "/"
+                                                + item.request().getInputs(0).getId()));
                         held.remove(item.id());
                         completed.incrementAndGet();
                     }
@@ -168,8 +190,10 @@ class RunnerQueueConcurrencyTest {
         assertEquals(itemCount, completed.get(), "every item was completed exactly once");
         assertEquals(itemCount, leasedBy.size());
         for (int i = 0; i < itemCount; i++) {
-            // each caller got the outputs of the runner that held its item
-            assertTrue(leasedBy.containsValue(concept(callers.get(i).get())));
+            // each caller got the outputs of its own item, from the runner that held it
+            String[] answer = concept(callers.get(i).get()).split("/");
+            assertEquals("caller-" + i, answer[1]);
+            assertEquals(leasedBy.get(itemOfCaller.get(answer[1])), answer[0]);
         }
         assertEquals(itemCount, count(model, "DONE"));
     }
@@ -278,8 +302,18 @@ class RunnerQueueConcurrencyTest {
         RunnerProfile heir = register(model, 1);
         CompletableFuture<MultiOutputResponse> caller = submit(model, Duration.ofSeconds(60));
         Leased item = poll(doomed).get(0);
-        db.inTransaction(c -> runners.delete(c, USER, List.of(doomed.id())));
-        queue.runnerDeleted(USER, doomed.id());
+        CompletableFuture<MultiOutputResponse> addressed = dispatcher.submit(
+                USER, request(model, 1), new Target(doomed.id(), "", ""), Resources.NONE, Duration.ofSeconds(60));
+        assertEquals(1, poll(doomed).size(), "the runner holds the item addressed to it too");
+        CompletableFuture<List<Leased>> waiting = queue.poll(doomed);
+        assertFalse(waiting.isDone(), "nothing else to lease: the poll waits");
+
+        service.deleteRunners(
+                caller(), DeleteRunnersRequest.newBuilder().addIds(doomed.id()).build());
+
+        assertEquals(List.of(), waiting.get(5, TimeUnit.SECONDS), "the deleted runner's waiting poll ended");
+        MultiOutputResponse orphaned = addressed.get(10, TimeUnit.SECONDS);
+        assertEquals(StatusCode.RUNNER_DOES_NOT_EXIST, orphaned.getStatus().getCode(), "addressed to it alone");
         Leased again = poll(heir).get(0);
         assertEquals(item.id(), again.id());
         assertEquals(1, again.attempt(), "the deleted runner's attempt is not charged");
@@ -325,13 +359,14 @@ class RunnerQueueConcurrencyTest {
                 dispatcher.submit(USER, request(model, 1), Target.ANY, gpu, Duration.ofSeconds(60));
         CompletableFuture<MultiOutputResponse> forSmall = dispatcher.submit(
                 USER, request(model, 1), new Target(small.id(), "", ""), Resources.NONE, Duration.ofSeconds(60));
+        List<Leased> bigGot = poll(big);
+        assertEquals(1, bigGot.size(), "the big runner, polling first, gets the GPU item and not the addressed one");
+        assertEquals(model, bigGot.get(0).modelId());
         List<Leased> smallGot = poll(small);
         assertEquals(1, smallGot.size(), "the small runner gets only what it can run");
         reports.report(small, completion(smallGot.get(0), "small"));
-        assertEquals("small", concept(forSmall.get(10, TimeUnit.SECONDS)));
-        List<Leased> bigGot = poll(big);
-        assertEquals(1, bigGot.size(), "the item addressed to the small runner never reached the big one");
         reports.report(big, completion(bigGot.get(0), "big"));
+        assertEquals("small", concept(forSmall.get(10, TimeUnit.SECONDS)));
         assertEquals("big", concept(needsGpu.get(10, TimeUnit.SECONDS)));
     }
 

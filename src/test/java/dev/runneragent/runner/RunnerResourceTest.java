@@ -463,6 +463,28 @@ class RunnerResourceTest {
     }
 
     @Test
+    void aPredictionForAMissingRunnerOrWithABadIdIsRefusedAtOnce() {
+        String model = unique("selected");
+        runnerFor(model, "");
+        asAdmin()
+                .body("{\"runnerSelector\":{\"runner\":{\"id\":\"no-such-runner\"}},"
+                        + "\"inputs\":[{\"data\":{\"text\":{\"raw\":\"x\"}}}]}")
+                .post("/v2/models/" + model + "/outputs")
+                .then()
+                .statusCode(404)
+                .body("status.code", equalTo("RUNNER_DOES_NOT_EXIST"))
+                .body("status.details", containsString("no-such-runner"));
+        asAdmin()
+                .body("{\"inputs\":[{\"data\":{\"text\":{\"raw\":\"x\"}}}]}")
+                .post("/v2/models/" + model + "/versions/" + "v".repeat(65) + "/outputs")
+                .then()
+                .statusCode(400)
+                .body("status.code", equalTo("MODEL_INVALID_ARGUMENT"))
+                .body("status.details", containsString("versionId"));
+        assertEquals(null, itemOf(model), "nothing was queued");
+    }
+
+    @Test
     void aCallerThatDisconnectsCancelsItsItem() throws Exception {
         String model = unique("impatient");
         String runner = runnerFor(model, "");

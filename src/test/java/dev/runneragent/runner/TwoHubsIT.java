@@ -97,6 +97,7 @@ class TwoHubsIT {
                 "across the hubs", items.getString("runnerItems[0].postModelOutputsRequest.inputs[0].data.text.raw"));
         String item = items.getString("runnerItems[0].id");
 
+        long posted = System.nanoTime();
         on(hubB).body("""
                         {"runnerItemOutputs":[{"multiOutputResponse":{"status":{"code":"SUCCESS"},
                           "outputs":[{"status":{"code":"SUCCESS"},"data":{"concepts":[{"id":"served-by-b","value":1}]}}]}}]}""")
@@ -105,8 +106,11 @@ class TwoHubsIT {
                 .statusCode(200)
                 .body("status.code", equalTo("SUCCESS"));
 
-        caller.get(30, TimeUnit.SECONDS)
-                .then()
+        Response answer = caller.get(30, TimeUnit.SECONDS);
+        long answeredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - posted);
+        // Well under the two seconds after which a caller looks in the store itself: the notification carried it.
+        assertTrue(answeredMs < 1500, "A's caller was answered " + answeredMs + " ms after B took the outputs");
+        answer.then()
                 .statusCode(200)
                 .body("status.code", equalTo("SUCCESS"))
                 .body("outputs[0].data.concepts[0].id", equalTo("served-by-b"));
