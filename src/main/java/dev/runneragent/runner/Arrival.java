@@ -3,7 +3,9 @@ package dev.runneragent.runner;
 import dev.runneragent.runner.ItemStore.Target;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Items that became pending together: whose, of which model and version, whom they may go to, what they need, and
@@ -16,6 +18,26 @@ record Arrival(String userId, String modelId, String versionId, Target target, R
     /** Items of {@code modelId} that may suit any runner serving it (used when more may be waiting). */
     static Arrival anyOf(String userId, String modelId, int count) {
         return new Arrival(userId, modelId, "", null, null, count);
+    }
+
+    /** One new item. */
+    static Arrival of(ItemStore.NewItem item) {
+        return new Arrival(
+                item.userId(),
+                item.request().getModelId(),
+                item.request().getVersionId(),
+                item.target(),
+                item.need(),
+                1);
+    }
+
+    /** {@code arrivals} with those of one kind merged into one, counting them all. */
+    static List<Arrival> merged(List<Arrival> arrivals) {
+        Map<Arrival, Integer> counts = new LinkedHashMap<>();
+        arrivals.forEach(arrival -> counts.merge(arrival.withCount(0), arrival.count(), Integer::sum));
+        List<Arrival> merged = new ArrayList<>();
+        counts.forEach((kind, count) -> merged.add(kind.withCount(count)));
+        return merged;
     }
 
     /** One item back in the queue (an expired lease, a hand-back), as it was queued. */

@@ -136,11 +136,6 @@ public class Dispatcher {
         return new Submission(queued, future);
     }
 
-    /** How many callers of this replica wait for a result. */
-    public int waiting() {
-        return waiting.size();
-    }
-
     private void complete(String itemId, MultiOutputResponse response) {
         Waiting caller = waiting.get(itemId);
         if (caller != null) {

@@ -1,7 +1,6 @@
 package dev.runneragent.runner;
 
 import com.clarifai.grpc.api.MultiOutputResponse;
-import com.clarifai.grpc.api.PostModelOutputsRequest;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.runner.ItemStore.Leased;
 import dev.runneragent.runner.ItemStore.NewItem;
@@ -34,8 +33,8 @@ import java.util.function.Function;
 
 /**
  * The runner-item queue: items go in ({@link #submit}), long polls lease them ({@link #poll}), and items leave as
- * done, failed or cancelled. Every change is one transaction; waiting polls are woken after it commits, here and (by
- * {@link HubSignals}) on the other replicas. Reports from runners are {@link ItemReports}.
+ * done, failed or cancelled. Waiting polls and callers hear of a change only after its transaction commits: here
+ * directly, on the other replicas through {@link HubSignals}. Reports from runners are {@link ItemReports}.
  */
 @ApplicationScoped
 public class RunnerQueue {
@@ -117,15 +116,8 @@ public class RunnerQueue {
 
     private GroupCommit.Outcomes<Void> insertAll(Connection c, List<List<NewItem>> batch) throws SQLException {
         List<NewItem> newItems = batch.stream().flatMap(List::stream).toList();
-        Map<Arrival, Integer> counts = new LinkedHashMap<>();
-        for (NewItem item : newItems) {
-            PostModelOutputsRequest request = item.request();
-            Arrival kind = new Arrival(
-                    item.userId(), request.getModelId(), request.getVersionId(), item.target(), item.need(), 0);
-            counts.merge(kind, 1, Integer::sum);
-        }
-        List<Arrival> arrivals = new ArrayList<>();
-        counts.forEach((kind, count) -> arrivals.add(kind.withCount(count)));
+        List<Arrival> arrivals =
+                Arrival.merged(newItems.stream().map(Arrival::of).toList());
         relaxCommit(c);
         items.insert(c, newItems, clock.instant(), signals.replica());
         for (Arrival arrival : arrivals) {
@@ -266,7 +258,7 @@ public class RunnerQueue {
      */
     void finish(Connection c, Row row, State state, MultiOutputResponse response, Finishing finishing)
             throws SQLException {
-        items.finish(c, row.pk(), state, response, clock.instant());
+        items.finishAll(c, Map.of(row.pk(), response), state, clock.instant());
         finished(row, response, finishing);
     }
 
@@ -322,11 +314,7 @@ public class RunnerQueue {
 
     /** Arrivals of items back in the queue: one per kind of item, counting its items. */
     static List<Arrival> arrivalsOf(List<Row> rows) {
-        Map<Arrival, Integer> counts = new LinkedHashMap<>();
-        rows.forEach(row -> counts.merge(Arrival.of(row).withCount(0), 1, Integer::sum));
-        List<Arrival> arrivals = new ArrayList<>();
-        counts.forEach((kind, count) -> arrivals.add(kind.withCount(count)));
-        return arrivals;
+        return Arrival.merged(rows.stream().map(Arrival::of).toList());
     }
 
     /** What deleting runners did to the queue, for {@link #runnersDeleted} after the transaction commits. */

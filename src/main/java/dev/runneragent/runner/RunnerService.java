@@ -1,11 +1,9 @@
 package dev.runneragent.runner;
 
-import com.clarifai.grpc.api.ComputeInfo;
 import com.clarifai.grpc.api.DeleteRunnersRequest;
 import com.clarifai.grpc.api.GetRunnerRequest;
 import com.clarifai.grpc.api.ListRunnerItemsRequest;
 import com.clarifai.grpc.api.ListRunnersRequest;
-import com.clarifai.grpc.api.Model;
 import com.clarifai.grpc.api.MultiRunnerItemOutputResponse;
 import com.clarifai.grpc.api.MultiRunnerItemResponse;
 import com.clarifai.grpc.api.MultiRunnerResponse;
@@ -17,23 +15,18 @@ import com.clarifai.grpc.api.RunnerItem;
 import com.clarifai.grpc.api.RunnerMethodType;
 import com.clarifai.grpc.api.SingleRunnerResponse;
 import com.clarifai.grpc.api.UserAppIDSet;
-import com.clarifai.grpc.api.Workflow;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Message;
-import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import dev.runneragent.api.ApiException;
 import dev.runneragent.api.Caller;
 import dev.runneragent.api.Page;
 import dev.runneragent.api.PatchBody;
-import dev.runneragent.api.ProtoJson;
 import dev.runneragent.api.ResourceKind;
-import dev.runneragent.execution.Requirements;
 import dev.runneragent.runner.ItemStore.Leased;
 import dev.runneragent.runner.RunnerStore.StoredRunner;
 import dev.runneragent.store.Db;
@@ -46,7 +39,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -66,7 +58,6 @@ public class RunnerService {
     private static final ResourceKind KIND = ResourceKind.RUNNER;
 
     static final int MAX_RUNNERS_PER_REQUEST = 128;
-    static final int MAX_HOSTED_MODELS = 256;
 
     /** The metadata key {@code GetRunner} and {@code ListRunners} add: when the runner last polled. */
     public static final String LAST_SEEN = "last_seen_at";
@@ -99,6 +90,7 @@ public class RunnerService {
                     "at most " + MAX_RUNNERS_PER_REQUEST + " runners per request, got " + request.getRunnersCount());
         }
         List<JsonObject> sent = PatchBody.items(body, request, "runners");
+        RunnerRegistration registration = new RunnerRegistration(config.maxCapacity());
         Instant now = clock.instant();
         Timestamp created = Timestamp.newBuilder()
                 .setSeconds(now.getEpochSecond())
@@ -108,12 +100,13 @@ public class RunnerService {
         List<RunnerProfile> profiles = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < request.getRunnersCount(); i++) {
-            Runner runner = normalized(request.getRunners(i), sent.get(i), userId, created, "runners[" + i + "]");
+            Runner runner =
+                    registration.normalized(request.getRunners(i), sent.get(i), userId, created, "runners[" + i + "]");
             if (!ids.add(runner.getId())) {
                 throw duplicate(runner.getId(), "is given twice in this request");
             }
             runners.add(runner);
-            profiles.add(profile(runner, sent.get(i), "runners[" + i + "]"));
+            profiles.add(registration.profile(runner, sent.get(i), "runners[" + i + "]"));
         }
         try {
             db.inTransaction(c -> {
@@ -133,120 +126,6 @@ public class RunnerService {
     private static ApiException duplicate(String id, String why) {
         return new ApiException.DuplicateResourceException(
                 StatusCode.DATABASE_DUPLICATE_KEY, "runner '" + id + "' " + why + "; runner ids are unique per user");
-    }
-
-    /** The runner as stored: an id, the owner, timestamps, and the binding in its 10.3 field. */
-    private Runner normalized(Runner given, JsonObject json, String userId, Timestamp created, String where) {
-        Runner.Builder runner =
-                given.toBuilder().setUserId(userId).setCreatedAt(created).setModifiedAt(created);
-        if (runner.getId().isEmpty()) {
-            runner.setId(UUID.randomUUID().toString());
-        } else if (!Ids.RUNNER.matcher(runner.getId()).matches()) {
-            throw KIND.invalid(
-                    where + ".id '" + abbreviated(runner.getId()) + "' must be 1 to 128 letters, digits, '_' or '-'");
-        }
-        String bindingField = where;
-        JsonObject worker = object(json, "worker", where);
-        if (worker != null) {
-            JsonObject model = object(worker, "model", where + ".worker");
-            JsonObject workflow = object(worker, "workflow", where + ".worker");
-            if (model != null && workflow != null) {
-                throw KIND.invalid(where + ".worker names both a model and a workflow; a runner serves one");
-            }
-            if ((model != null || workflow != null) && given.getObjectCase() != Runner.ObjectCase.OBJECT_NOT_SET) {
-                throw KIND.invalid(where + " names its " + (model != null ? "model" : "workflow")
-                        + " twice (worker and " + given.getObjectCase().name().toLowerCase() + "); give one");
-            }
-            if (model != null || workflow != null) {
-                bindingField = where + ".worker";
-            }
-            if (model != null) {
-                runner.setModel((Model) parse(model, Model.newBuilder(), where + ".worker.model"));
-            } else if (workflow != null) {
-                runner.setWorkflow((Workflow) parse(workflow, Workflow.newBuilder(), where + ".worker.workflow"));
-            }
-        }
-        if (runner.hasModel()) {
-            reference(runner.getModel().getId(), bindingField + ".model.id");
-            Ids.optional(
-                    runner.getModel().getModelVersion().getId(),
-                    Ids.VERSION,
-                    bindingField + ".model.modelVersion.id",
-                    KIND);
-        }
-        if (runner.hasWorkflow()) {
-            reference(runner.getWorkflow().getId(), bindingField + ".workflow.id");
-        }
-        Ids.optional(runner.getNodepool().getId(), Ids.RUNNER, where + ".nodepool.id", KIND);
-        return runner.build();
-    }
-
-    private RunnerProfile profile(Runner runner, JsonObject json, String where) {
-        Resources resources = null;
-        JsonObject computeInfo = object(json, "computeInfo", where);
-        if (computeInfo == null) {
-            computeInfo = object(json, "compute_info", where);
-        }
-        if (runner.hasComputeInfo() || computeInfo != null) {
-            ComputeInfo info = runner.getComputeInfo();
-            if (info.getAcceleratorTypeCount() > 0 && info.getNumAccelerators() == 0) {
-                throw KIND.invalid(where + ".computeInfo names acceleratorType " + info.getAcceleratorTypeList()
-                        + " but numAccelerators is 0");
-            }
-            String cpuLimit =
-                    computeInfo == null ? null : text(computeInfo, where + ".computeInfo", "cpuLimit", "cpu_limit");
-            try {
-                resources = Resources.of(Requirements.of(info, cpuLimit));
-            } catch (IllegalArgumentException | ArithmeticException e) {
-                throw KIND.invalid(where + "." + e.getMessage());
-            }
-        }
-        Struct metadata = runner.getMetadata();
-        return new RunnerProfile(
-                runner.getUserId(),
-                runner.getId(),
-                runner.getModel().getId(),
-                runner.getModel().getModelVersion().getId(),
-                runner.getWorkflow().getId(),
-                runner.getNodepool().getId(),
-                hostedModels(metadata, where),
-                capacity(metadata, where),
-                resources);
-    }
-
-    private static List<String> hostedModels(Struct metadata, String where) {
-        Value models = metadata.getFieldsMap().get("models");
-        if (models == null) {
-            return List.of();
-        }
-        if (models.getKindCase() != Value.KindCase.LIST_VALUE) {
-            throw KIND.invalid(where + ".metadata.models must be a list of model ids");
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (Value model : models.getListValue().getValuesList()) {
-            if (model.getKindCase() != Value.KindCase.STRING_VALUE) {
-                throw KIND.invalid(where + ".metadata.models must be a list of model ids (strings)");
-            }
-            ids.add(reference(model.getStringValue(), where + ".metadata.models[]"));
-        }
-        if (ids.size() > MAX_HOSTED_MODELS) {
-            throw KIND.invalid(
-                    where + ".metadata.models lists " + ids.size() + " models; at most " + MAX_HOSTED_MODELS);
-        }
-        return List.copyOf(ids);
-    }
-
-    private int capacity(Struct metadata, String where) {
-        Value capacity = metadata.getFieldsMap().get("capacity");
-        if (capacity == null) {
-            return 1;
-        }
-        double value = capacity.getKindCase() == Value.KindCase.NUMBER_VALUE ? capacity.getNumberValue() : -1;
-        if (value != Math.rint(value) || value < 1 || value > config.maxCapacity()) {
-            throw KIND.invalid(where + ".metadata.capacity must be a whole number from 1 to " + config.maxCapacity()
-                    + " (items per poll), got " + ProtoJson.print(capacity));
-        }
-        return (int) value;
     }
 
     public SingleRunnerResponse getRunner(Caller caller, GetRunnerRequest request) {
@@ -370,43 +249,6 @@ public class RunnerService {
                                         .setStringValue(stored.lastSeenAt().toString())
                                         .build()))
                 .build();
-    }
-
-    private static String reference(String id, String where) {
-        return Ids.required(id, Ids.MODEL, where, KIND);
-    }
-
-    private static JsonObject object(JsonObject json, String name, String where) {
-        JsonElement value = json == null ? null : json.get(name);
-        if (value == null || value.isJsonNull()) {
-            return null;
-        }
-        if (!value.isJsonObject()) {
-            throw KIND.invalid(where + "." + name + " must be an object");
-        }
-        return value.getAsJsonObject();
-    }
-
-    private static String text(JsonObject json, String where, String... names) {
-        for (String name : names) {
-            JsonElement value = json.get(name);
-            if (value != null && !value.isJsonNull()) {
-                if (!value.isJsonPrimitive()) {
-                    throw KIND.invalid(where + "." + name + " must be a quantity such as \"2\" or \"500m\"");
-                }
-                return value.getAsString();
-            }
-        }
-        return null;
-    }
-
-    private static Message parse(JsonObject json, Message.Builder builder, String where) {
-        try {
-            ProtoJson.merge(json.toString(), builder);
-        } catch (ProtoJson.InvalidJsonValueException e) {
-            throw KIND.invalid(where + ": " + e.getMessage());
-        }
-        return builder.build();
     }
 
     private static String abbreviated(String text) {
