@@ -528,7 +528,11 @@ public final class QueueBench {
                             .connectionFactoryConfiguration(f -> database.postgres
                                     ? f.jdbcUrl(database.url)
                                     : f.jdbcUrl(database.url).principal(new NamePrincipal("sa")))));
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            // As the application does (quarkus.flyway.pg.locations): PostgreSQL has migrations of its own too.
+            String[] locations = database.postgres
+                    ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                    : new String[] {"classpath:db/migration"};
+            Flyway.configure().dataSource(pool).locations(locations).load().migrate();
             db = new Db(new Counting(pool, calls));
             items = new ItemStore(db);
             runners = new RunnerStore(db);
