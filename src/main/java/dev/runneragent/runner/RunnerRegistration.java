@@ -41,10 +41,8 @@ final class RunnerRegistration {
                 given.toBuilder().setUserId(userId).setCreatedAt(created).setModifiedAt(created);
         if (runner.getId().isEmpty()) {
             runner.setId(UUID.randomUUID().toString());
-        } else if (!Ids.RUNNER.matcher(runner.getId()).matches()) {
-            throw KIND.invalid(
-                    where + ".id '" + abbreviated(runner.getId()) + "' must be 1 to 128 letters, digits, '_' or '-'");
         }
+        Ids.optional(runner.getId(), Ids.RUNNER, where + ".id", KIND);
         String bindingField = where;
         JsonObject worker = object(json, "worker", where);
         if (worker != null) {
@@ -184,9 +182,5 @@ final class RunnerRegistration {
             throw KIND.invalid(where + ": " + e.getMessage());
         }
         return builder.build();
-    }
-
-    private static String abbreviated(String text) {
-        return Ids.abbreviated(text);
     }
 }

@@ -232,7 +232,7 @@ public class RunnerService {
     }
 
     private static ApiException notFound(String runnerId) {
-        return KIND.notFound("runner '" + abbreviated(runnerId) + "' does not exist");
+        return KIND.notFound("runner '" + Ids.abbreviated(runnerId) + "' does not exist");
     }
 
     /** The runner as answered: its message, with when it last polled in {@code metadata.last_seen_at}. */
@@ -249,9 +249,5 @@ public class RunnerService {
                                         .setStringValue(stored.lastSeenAt().toString())
                                         .build()))
                 .build();
-    }
-
-    private static String abbreviated(String text) {
-        return Ids.abbreviated(text);
     }
 }
