@@ -356,5 +356,6 @@ public class RunnerQueue {
         for (Waiter waiter : waiters.removeRunners(userId, runnerIds)) {
             waiter.answer().complete(List.of());
         }
+        runnerIds.forEach(id -> touched.remove(userId + "/" + id));
     }
 }
