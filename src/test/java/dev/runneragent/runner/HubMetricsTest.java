@@ -11,10 +11,8 @@ import com.clarifai.grpc.api.Runner;
 import dev.runneragent.runner.ItemStore.Leased;
 import dev.runneragent.runner.ItemStore.Target;
 import dev.runneragent.store.Db;
-import dev.runneragent.store.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,14 +72,7 @@ class HubMetricsTest {
         assertEquals(1.0, value(metrics, "runner_hub_items_pending", labels));
         assertEquals(1.0, value(metrics, "runner_hub_items_leased", labels));
 
-        db.inTransaction(c -> {
-            try (PreparedStatement update =
-                    c.prepareStatement("UPDATE runner_items SET lease_expires_at = ? WHERE id = ?")) {
-                Sql.setTime(update, 1, Instant.now().minusSeconds(1));
-                update.setString(2, leased.id());
-                return update.executeUpdate();
-            }
-        });
+        new StoredItems(db).expireLease(leased.id());
         sweeper.sweep();
         metrics = metrics();
         assertEquals(1.0, value(metrics, "runner_hub_lease_expiries_total", "model=\"" + model + "\""));

@@ -23,11 +23,8 @@ import dev.runneragent.api.Caller;
 import dev.runneragent.runner.ItemStore.Leased;
 import dev.runneragent.runner.ItemStore.Target;
 import dev.runneragent.store.Db;
-import dev.runneragent.store.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +55,8 @@ class RunnerQueueConcurrencyTest {
 
     @Inject
     Db db;
+
+    private StoredItems stored;
 
     @Inject
     RunnerStore runners;
@@ -81,6 +81,11 @@ class RunnerQueueConcurrencyTest {
 
     private static Caller caller() {
         return new Caller(USER, Caller.KeyType.PERSONAL_ACCESS_TOKEN, Set.of(), Set.of(), Set.of());
+    }
+
+    @BeforeEach
+    void readStore() {
+        stored = new StoredItems(db);
     }
 
     private static String unique(String prefix) {
@@ -195,7 +200,7 @@ class RunnerQueueConcurrencyTest {
             assertEquals("caller-" + i, answer[1]);
             assertEquals(leasedBy.get(itemOfCaller.get(answer[1])), answer[0]);
         }
-        assertEquals(itemCount, count(model, "DONE"));
+        assertEquals(itemCount, stored.count(model, "DONE"));
     }
 
     @Test
@@ -207,9 +212,9 @@ class RunnerQueueConcurrencyTest {
         Leased first = poll(slow).get(0);
         assertEquals(1, first.attempt());
 
-        expireLease(first.id());
+        stored.expireLease(first.id());
         sweeper.sweep();
-        assertEquals("PENDING", state(first.id()));
+        assertEquals("PENDING", stored.state(first.id()));
 
         Leased second = poll(fresh).get(0);
         assertEquals(first.id(), second.id(), "the same item, re-delivered");
@@ -221,7 +226,7 @@ class RunnerQueueConcurrencyTest {
         reports.report(fresh, completion(second, "fresh"));
         assertEquals("fresh", concept(caller.get(10, TimeUnit.SECONDS)));
         assertThrows(ItemCancelledException.class, () -> reports.report(slow, completion(first, "later still")));
-        assertEquals("fresh", concept(storedResponse(first.id())), "the late completions changed nothing");
+        assertEquals("fresh", concept(stored.response(first.id())), "the late completions changed nothing");
     }
 
     @Test
@@ -232,7 +237,7 @@ class RunnerQueueConcurrencyTest {
         for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
             Leased item = poll(runner).get(0);
             assertEquals(attempt, item.attempt());
-            expireLease(item.id());
+            stored.expireLease(item.id());
             sweeper.sweep();
         }
         MultiOutputResponse answer = caller.get(10, TimeUnit.SECONDS);
@@ -265,7 +270,7 @@ class RunnerQueueConcurrencyTest {
             assertEquals(kept, concept(response.getRunnerItemOutputs(0).getMultiOutputResponse()));
         }
         threads.shutdown();
-        assertEquals(kept, concept(storedResponse(item.id())));
+        assertEquals(kept, concept(stored.response(item.id())));
     }
 
     @Test
@@ -275,8 +280,8 @@ class RunnerQueueConcurrencyTest {
         MultiOutputResponse answer = submit(model, Duration.ofMillis(300)).get(10, TimeUnit.SECONDS);
         assertEquals(StatusCode.RPC_REQUEST_TIMEOUT, answer.getStatus().getCode());
         assertTrue(answer.getStatus().getDetails().contains("no runner took the item"), answer.toString());
-        assertEquals(0, count(model, "PENDING"));
-        assertEquals(1, count(model, "CANCELLED"));
+        assertEquals(0, stored.count(model, "PENDING"));
+        assertEquals(1, stored.count(model, "CANCELLED"));
         assertTrue(queue.poll(runner).get(30, TimeUnit.SECONDS).isEmpty(), "a cancelled item is not handed out");
     }
 
@@ -287,7 +292,7 @@ class RunnerQueueConcurrencyTest {
         CompletableFuture<MultiOutputResponse> caller = submit(model, Duration.ofSeconds(60));
         Leased item = poll(runner).get(0);
         caller.cancel(false);
-        for (int i = 0; i < 50 && !"CANCELLED".equals(state(item.id())); i++) {
+        for (int i = 0; i < 50 && !"CANCELLED".equals(stored.state(item.id())); i++) {
             Thread.sleep(50);
         }
         ItemCancelledException told =
@@ -368,53 +373,5 @@ class RunnerQueueConcurrencyTest {
         reports.report(big, completion(bigGot.get(0), "big"));
         assertEquals("small", concept(forSmall.get(10, TimeUnit.SECONDS)));
         assertEquals("big", concept(needsGpu.get(10, TimeUnit.SECONDS)));
-    }
-
-    private void expireLease(String itemId) {
-        db.inTransaction(c -> {
-            try (PreparedStatement update =
-                    c.prepareStatement("UPDATE runner_items SET lease_expires_at = ? WHERE id = ?")) {
-                Sql.setTime(update, 1, Instant.now().minusSeconds(1));
-                update.setString(2, itemId);
-                return update.executeUpdate();
-            }
-        });
-    }
-
-    private String state(String itemId) {
-        return db.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT state FROM runner_items WHERE id = ?")) {
-                select.setString(1, itemId);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? rows.getString(1) : null;
-                }
-            }
-        });
-    }
-
-    private MultiOutputResponse storedResponse(String itemId) {
-        return db.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT response FROM runner_items WHERE id = ?")) {
-                select.setString(1, itemId);
-                try (ResultSet rows = select.executeQuery()) {
-                    rows.next();
-                    return Sql.getMessage(rows, "response", MultiOutputResponse.parser());
-                }
-            }
-        });
-    }
-
-    private long count(String modelId, String state) {
-        return db.read(c -> {
-            try (PreparedStatement select =
-                    c.prepareStatement("SELECT COUNT(*) FROM runner_items WHERE model_id = ? AND state = ?")) {
-                select.setString(1, modelId);
-                select.setString(2, state);
-                try (ResultSet rows = select.executeQuery()) {
-                    rows.next();
-                    return rows.getLong(1);
-                }
-            }
-        });
     }
 }

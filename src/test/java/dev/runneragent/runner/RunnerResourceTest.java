@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runneragent.store.Db;
-import dev.runneragent.store.Sql;
 import dev.runneragent.testing.TestNode;
 import dev.runneragent.testing.Users;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,12 +25,11 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +43,13 @@ class RunnerResourceTest {
 
     @Inject
     Db db;
+
+    private StoredItems stored;
+
+    @BeforeEach
+    void readStore() {
+        stored = new StoredItems(db);
+    }
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -333,7 +338,7 @@ class RunnerResourceTest {
                 .statusCode(404)
                 .body("status.code", equalTo("RUNNER_DOES_NOT_EXIST"))
                 .body("status.details", containsString("no-such-item"));
-        assertEquals("LEASED", state(item), "the refusals changed nothing");
+        assertEquals("LEASED", stored.state(item), "the refusals changed nothing");
         assertFalse(caller.isDone());
 
         asAdmin().body(outputs("a", "b")).post(itemPath(runner, item)).then().statusCode(200);
@@ -355,7 +360,7 @@ class RunnerResourceTest {
                 .body("status.code", equalTo("SUCCESS"))
                 .body("runnerItemOutputs[0].multiOutputResponse.outputs[0].data.concepts[0].id", equalTo("first"));
         caller.get(10, TimeUnit.SECONDS).then().body("outputs[0].data.concepts[0].id", equalTo("first"));
-        assertEquals("DONE", state(item));
+        assertEquals("DONE", stored.state(item));
     }
 
     @Test
@@ -388,7 +393,7 @@ class RunnerResourceTest {
         String runner = runnerFor(model, "");
         CompletableFuture<Response> caller = predict(model, "x");
         String item = pollItem(runner).getString("runnerItems[0].id");
-        Instant leasedUntil = leaseExpiry(item);
+        Instant leasedUntil = stored.leaseExpiry(item);
         Thread.sleep(20);
         asAdmin()
                 .body("{\"status\":{\"code\":\"SUCCESS\",\"percentCompleted\":40,\"timeRemaining\":3}}")
@@ -396,7 +401,7 @@ class RunnerResourceTest {
                 .then()
                 .statusCode(200)
                 .body("status.details", containsString("renewed"));
-        assertTrue(leaseExpiry(item).isAfter(leasedUntil), "the lease was extended");
+        assertTrue(stored.leaseExpiry(item).isAfter(leasedUntil), "the lease was extended");
         asAdmin().body(outputs("done")).post(itemPath(runner, item)).then().statusCode(200);
         caller.get(10, TimeUnit.SECONDS).then().statusCode(200);
     }
@@ -481,7 +486,7 @@ class RunnerResourceTest {
                 .statusCode(400)
                 .body("status.code", equalTo("MODEL_INVALID_ARGUMENT"))
                 .body("status.details", containsString("versionId"));
-        assertEquals(null, itemOf(model), "nothing was queued");
+        assertEquals(null, stored.idOf(model), "nothing was queued");
     }
 
     @Test
@@ -495,11 +500,11 @@ class RunnerResourceTest {
         } catch (Exception timedOut) {
             // the client gave up and closed its connection
         }
-        String item = itemOf(model);
-        for (int i = 0; i < 50 && !"CANCELLED".equals(state(item)); i++) {
+        String item = stored.idOf(model);
+        for (int i = 0; i < 50 && !"CANCELLED".equals(stored.state(item)); i++) {
             Thread.sleep(100);
         }
-        assertEquals("CANCELLED", state(item));
+        assertEquals("CANCELLED", stored.state(item));
         asAdmin().get(RUNNERS + "/" + runner + "/items").then().body("runnerItems", empty());
     }
 
@@ -523,40 +528,5 @@ class RunnerResourceTest {
                 .then()
                 .statusCode(200);
         caller.get(10, TimeUnit.SECONDS).then().body("outputs[0].data.concepts[0].id", equalTo("stayed"));
-    }
-
-    private String state(String item) {
-        return db.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT state FROM runner_items WHERE id = ?")) {
-                select.setString(1, item);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? rows.getString(1) : null;
-                }
-            }
-        });
-    }
-
-    private Instant leaseExpiry(String item) {
-        return db.read(c -> {
-            try (PreparedStatement select =
-                    c.prepareStatement("SELECT lease_expires_at FROM runner_items WHERE id = ?")) {
-                select.setString(1, item);
-                try (ResultSet rows = select.executeQuery()) {
-                    rows.next();
-                    return Sql.getTime(rows, "lease_expires_at");
-                }
-            }
-        });
-    }
-
-    private String itemOf(String model) {
-        return db.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT id FROM runner_items WHERE model_id = ?")) {
-                select.setString(1, model);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? rows.getString(1) : null;
-                }
-            }
-        });
     }
 }
