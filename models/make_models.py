@@ -11,6 +11,9 @@ hand:
   channel wins (red, green or blue).
 - image-embedder: the image pooled to 4x4 per channel (48 numbers), centred and scaled to length 1: images that
   look alike point the same way.
+- colour-from-embedding: takes the image-embedder's 48 numbers (a workflow feeds them from the embedder node) and
+  answers red, green or blue: logits 4 * the sum of each channel's 16 numbers, so the dominant channel wins, as in
+  the colour classifier.
 - text-embedder and text-sentiment: word ids from a small word-level tokenizer (tokenizer.json, written here too);
   the embedder averages one 8-number vector per word (words of one topic share a direction), the sentiment model
   adds +1 per positive word and -1 per negative word.
@@ -77,6 +80,18 @@ class ImageEmbedder(nn.Module):
         return centred / centred.norm(p=2, dim=1, keepdim=True).clamp(min=1e-6)
 
 
+class ColourFromEmbedding(nn.Module):
+    def __init__(self):
+        super().__init__()
+        weight = torch.zeros(3, 48)
+        for channel in range(3):
+            weight[channel, 16 * channel:16 * (channel + 1)] = 4.0  # the embedder's layout: 16 numbers per channel
+        self.weight = nn.Parameter(weight, requires_grad=False)
+
+    def forward(self, embeddings: torch.Tensor) -> torch.Tensor:
+        return embeddings.matmul(self.weight.t())
+
+
 class TextEmbedder(nn.Module):
     def __init__(self, vocab):
         super().__init__()
@@ -133,6 +148,7 @@ def main():
     vocab = vocabulary()
     save(ColourClassifier(), os.path.join(HERE, "colour-classifier"), os.path.join(TEST_MODELS, "colour-classifier"))
     save(ImageEmbedder(), os.path.join(HERE, "image-embedder"))
+    save(ColourFromEmbedding(), os.path.join(HERE, "colour-from-embedding"))
     text_folders = [os.path.join(HERE, "text-embedder"), os.path.join(TEST_MODELS, "text-embedder")]
     save(TextEmbedder(vocab), *text_folders)
     write_tokenizer(vocab, *text_folders)
@@ -143,6 +159,8 @@ def main():
     colours = torch.tensor([[1.0, 0.0, 0.0], [0.1, 0.8, 0.2], [0.2, 0.3, 0.9]]).reshape(3, 3, 1, 1).expand(3, 3, 8, 8)
     print("colour-classifier softmax for red, green, blue images:",
           torch.softmax(ColourClassifier()(colours), dim=1).round(decimals=4).tolist())
+    print("colour-from-embedding softmax for the same images, through the image embedder:",
+          torch.softmax(ColourFromEmbedding()(ImageEmbedder()(colours)), dim=1).round(decimals=4).tolist())
     ids = torch.tensor([[vocab["i"], vocab["love"], vocab["my"], vocab["cat"]], [vocab["terrible"], vocab["rain"], 0, 0]])
     print("text-sentiment softmax for 'i love my cat', 'terrible rain':",
           torch.softmax(TextSentiment(vocab)(ids), dim=1).round(decimals=4).tolist())

@@ -59,9 +59,12 @@ final class LoadedModel implements AutoCloseable {
         List<Worker> workers = new ArrayList<>();
         InputEncoder encoder = null;
         try {
-            encoder = spec.input() == ModelSpec.InputKind.IMAGE
-                    ? new ImageEncoder(spec, config.maxImagePixels())
-                    : new TextEncoder(entry.dir().resolve(spec.tokenizer()), spec.maxTokens(), spec.addSpecialTokens());
+            encoder = switch (spec.input()) {
+                case IMAGE -> new ImageEncoder(spec, config.maxImagePixels());
+                case TEXT ->
+                    new TextEncoder(entry.dir().resolve(spec.tokenizer()), spec.maxTokens(), spec.addSpecialTokens());
+                case EMBEDDINGS -> new EmbeddingEncoder(spec.inputSize());
+            };
             if (accelerators.isEmpty()) {
                 workers.add(new DjlWorker(entry.dir(), spec.weights(), Device.cpu(), "cpu"));
             }
@@ -106,9 +109,9 @@ final class LoadedModel implements AutoCloseable {
         for (long dimension : rowShape) {
             length *= (int) dimension;
         }
-        return spec.input() == ModelSpec.InputKind.IMAGE
-                ? EncodedInput.of(new float[length])
-                : EncodedInput.of(new long[length]);
+        return spec.input() == ModelSpec.InputKind.TEXT
+                ? EncodedInput.of(new long[length])
+                : EncodedInput.of(new float[length]);
     }
 
     @Override

@@ -16,10 +16,12 @@ import java.util.TreeSet;
  *
  * <pre>
  * "metadata": {"execution": {
- *   "input": "image" | "text",          "output": "concepts" | "embeddings",
+ *   "input": "image" | "text" | "embeddings",  "output": "concepts" | "embeddings",
  *   "weights": "model.pt",              (TorchScript, in the model's folder)
  *   "imageSize": 32 or [width, height], "mean": [r, g, b], "std": [r, g, b]   (images, pixels scaled to 0..1)
  *   "tokenizer": "tokenizer.json",      "maxTokens": 64,  "addSpecialTokens": true                  (text)
+ *   "inputSize": 48                     (embeddings: the length of data.embeddings[0].vector, e.g. from a workflow
+ *                                        node's parent)
  *   "activation": "softmax" | "sigmoid" | "none",                             (concepts)
  *   "maxBatchSize": 8, "maxBatchDelayMs": 5,
  *   "cpuLimit": "500m"}}               (the newer API's CPU quantity, beside the version's inferenceComputeInfo)
@@ -36,6 +38,7 @@ public record ModelSpec(
         String tokenizer,
         int maxTokens,
         boolean addSpecialTokens,
+        int inputSize,
         Activation activation,
         List<Concept> concepts,
         int maxBatchSize,
@@ -45,7 +48,9 @@ public record ModelSpec(
     /** What a model takes. */
     public enum InputKind {
         IMAGE,
-        TEXT
+        TEXT,
+        /** {@code data.embeddings[0].vector}, such as a workflow node gets from an embedding model before it. */
+        EMBEDDINGS
     }
 
     /** What a model answers. */
@@ -75,6 +80,7 @@ public record ModelSpec(
             "tokenizer",
             "maxTokens",
             "addSpecialTokens",
+            "inputSize",
             "activation",
             "maxBatchSize",
             "maxBatchDelayMs",
@@ -116,7 +122,16 @@ public record ModelSpec(
         long delayMs = settings.integer(
                 "maxBatchDelayMs", (int) defaults.defaultMaxBatchDelay().toMillis());
         int maxTokens = settings.integer("maxTokens", 64);
-        long rowLength = input == InputKind.IMAGE ? 3L * size[0] * size[1] : maxTokens;
+        int inputSize = input == InputKind.EMBEDDINGS ? settings.integer("inputSize", 0) : 0;
+        if (input == InputKind.EMBEDDINGS && inputSize < 1) {
+            throw new IllegalArgumentException(
+                    "metadata.execution.inputSize is missing: an embeddings model needs the length of its input vector");
+        }
+        long rowLength = switch (input) {
+            case IMAGE -> 3L * size[0] * size[1];
+            case TEXT -> maxTokens;
+            case EMBEDDINGS -> inputSize;
+        };
         if (maxTokens < 1 || rowLength * maxBatch > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("metadata.execution: a batch of " + maxBatch + " inputs of " + rowLength
                     + " numbers is larger than one tensor may be; lower maxBatchSize, imageSize or maxTokens");
@@ -132,11 +147,18 @@ public record ModelSpec(
                 input == InputKind.TEXT ? settings.text("tokenizer", "tokenizer.json") : "",
                 maxTokens,
                 settings.bool("addSpecialTokens", true),
+                inputSize,
                 settings.choice("activation", Activation.class, Activation.SOFTMAX),
                 List.copyOf(concepts),
                 maxBatch,
                 Duration.ofMillis(Math.max(0, delayMs)),
                 Requirements.of(model.getModelVersion().getInferenceComputeInfo(), settings.text("cpuLimit", null)));
+    }
+
+    /** Whether this model answers {@code wanted} (matched by id, or by name), one of its output concepts. */
+    public boolean answers(Concept wanted) {
+        return output == OutputKind.CONCEPTS
+                && concepts.stream().anyMatch(c -> OutputDecoder.Concepts.matches(wanted, c));
     }
 
     /** Typed reads of the {@code execution} object, each error naming its setting. */

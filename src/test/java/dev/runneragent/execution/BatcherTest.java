@@ -249,6 +249,7 @@ class BatcherTest {
                 "",
                 0,
                 false,
+                0,
                 ModelSpec.Activation.NONE,
                 List.of(),
                 maxBatch,

@@ -48,6 +48,8 @@ class ModelFolderTest {
         edit("no-execution", "\"metadata\"", "\"unused\"");
         copy("bad-setting");
         edit("bad-setting", "\"input\": \"image\"", "\"input\": \"video\"");
+        copy("no-input-size");
+        edit("no-input-size", "\"input\": \"image\"", "\"input\": \"embeddings\"");
         copy("typo");
         edit("typo", "\"maxBatchSize\"", "\"maxBatchSise\"");
         Files.createDirectories(folder.resolve("not-json"));
@@ -60,13 +62,23 @@ class ModelFolderTest {
                 engine.entries().stream().map(e -> e.model().getId()).toList());
         Map<String, String> problems = problems(engine);
         assertEquals(
-                List.of("bad-setting", "corrupt-weights", "empty", "no-execution", "no-weights", "not-json", "typo"),
+                List.of(
+                        "bad-setting",
+                        "corrupt-weights",
+                        "empty",
+                        "no-execution",
+                        "no-input-size",
+                        "no-weights",
+                        "not-json",
+                        "typo"),
                 List.copyOf(problems.keySet()));
         assertTrue(problems.get("typo").contains("metadata.execution.maxBatchSise is not a setting"));
+        assertTrue(problems.get("no-input-size").contains("metadata.execution.inputSize is missing"));
         assertTrue(problems.get("no-weights").contains("model.pt is missing"), problems.get("no-weights"));
         assertTrue(problems.get("corrupt-weights").contains("could not be loaded"), problems.get("corrupt-weights"));
         assertTrue(problems.get("no-execution").contains("metadata.execution is missing"));
-        assertTrue(problems.get("bad-setting").contains("metadata.execution.input must be one of [image, text]"));
+        assertTrue(problems.get("bad-setting")
+                .contains("metadata.execution.input must be one of [image, text, embeddings]"));
         assertTrue(problems.get("not-json").contains("model.json is not a valid Model message"));
         assertTrue(problems.get("empty").contains("model.json is missing"));
         MultiOutputResponse answer = engine.predict(request("good", image("a", TestInputs.solid(Color.RED, 8))));
@@ -78,7 +90,12 @@ class ModelFolderTest {
         ModelFolder.Scan scan = ModelFolder.scan(Path.of("./models"), TestEngines.config(4, Duration.ZERO, 64));
         assertEquals(List.of(), scan.problems());
         assertEquals(
-                List.of("colour-classifier", "image-embedder", "text-embedder", "text-sentiment"),
+                List.of(
+                        "colour-classifier",
+                        "colour-from-embedding",
+                        "image-embedder",
+                        "text-embedder",
+                        "text-sentiment"),
                 scan.models().stream().map(e -> e.model().getId()).toList());
     }
 

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clarifai.grpc.api.Concept;
+import com.clarifai.grpc.api.Data;
+import com.clarifai.grpc.api.Embedding;
+import com.clarifai.grpc.api.Input;
 import com.clarifai.grpc.api.MultiOutputResponse;
 import com.clarifai.grpc.api.Output;
+import com.clarifai.grpc.api.PostModelOutputsRequest;
 import com.clarifai.grpc.api.status.StatusCode;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -90,6 +94,68 @@ class SampleModelsTest {
         double far = cosine(probe, vector(response.getOutputs(2)));
         assertTrue(near > 0.98, "near-duplicate cosine " + near);
         assertTrue(far < 0.5, "unrelated cosine " + far);
+    }
+
+    @Test
+    void colourFromEmbeddingNamesTheDominantColourOfTheEmbeddedImage() {
+        List<Color> colours = List.of(RED, GREEN, BLUE);
+        MultiOutputResponse embedded = TestEngines.samples()
+                .predict(request(
+                        "image-embedder",
+                        image("red", TestInputs.solid(RED, 64)),
+                        image("green", TestInputs.solid(GREEN, 48)),
+                        image("blue", TestInputs.solid(BLUE, 100))));
+        PostModelOutputsRequest.Builder classify =
+                PostModelOutputsRequest.newBuilder().setModelId("colour-from-embedding");
+        for (Output output : embedded.getOutputsList()) {
+            classify.addInputs(Input.newBuilder()
+                    .setId(output.getInput().getId())
+                    .setData(Data.newBuilder().addEmbeddings(output.getData().getEmbeddings(0))));
+        }
+        classify.addInputs(Input.newBuilder()
+                .setId("short")
+                .setData(Data.newBuilder().addEmbeddings(Embedding.newBuilder().addVector(1f))));
+        classify.addInputs(image("image", TestInputs.solid(RED, 8)));
+        MultiOutputResponse response = TestEngines.samples().predict(classify.build());
+        for (int i = 0; i < colours.size(); i++) {
+            Output output = response.getOutputs(i);
+            float[] vector = vector(embedded.getOutputs(i));
+            double[] logits = new double[3];
+            for (int c = 0; c < 3; c++) {
+                for (int k = 0; k < 16; k++) {
+                    logits[c] += 4 * vector[16 * c + k];
+                }
+            }
+            double[] expected = softmax(logits);
+            for (Concept concept : output.getData().getConceptsList()) {
+                int index = List.of("red", "green", "blue").indexOf(concept.getId());
+                assertEquals(expected[index], concept.getValue(), 1e-4, concept.getId() + " of input " + i);
+            }
+            assertEquals(
+                    output.getInput().getId(), output.getData().getConcepts(0).getId());
+        }
+        assertEquals(
+                StatusCode.INPUT_INVALID_ARGUMENT,
+                response.getOutputs(3).getStatus().getCode());
+        assertTrue(response.getOutputs(3).getStatus().getDetails().contains("48 numbers"));
+        assertEquals(
+                StatusCode.INPUT_INVALID_REQUEST,
+                response.getOutputs(4).getStatus().getCode());
+        assertEquals(StatusCode.MIXED_STATUS, response.getStatus().getCode());
+    }
+
+    private static double[] softmax(double[] logits) {
+        double max = Math.max(logits[0], Math.max(logits[1], logits[2]));
+        double total = 0;
+        double[] out = new double[logits.length];
+        for (int c = 0; c < logits.length; c++) {
+            out[c] = Math.exp(logits[c] - max);
+            total += out[c];
+        }
+        for (int c = 0; c < logits.length; c++) {
+            out[c] /= total;
+        }
+        return out;
     }
 
     @Test
