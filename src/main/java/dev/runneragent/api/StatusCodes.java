@@ -35,7 +35,12 @@ public final class StatusCodes {
                 StatusCode.WORKFLOW_UNSUPPORTED_FORMAT,
                 StatusCode.WORKFLOW_NO_MATCHING_INPUT,
                 StatusCode.WORKFLOW_REQUIRE_TRAINED_MODEL,
-                StatusCode.INPUT_INVALID_URL);
+                StatusCode.INPUT_INVALID_URL,
+                // An input the client sent or named that cannot be used: a fetch that failed, bytes that are not
+                // an image, content over a limit.
+                StatusCode.INPUT_CONNECTION_FAILED,
+                StatusCode.INPUT_UNSUPPORTED_FORMAT,
+                StatusCode.INPUT_OVER_LIMIT);
         http(
                 401,
                 StatusCode.CONN_KEY_INVALID,

@@ -50,6 +50,26 @@ public class RunnerModels implements ModelLocator {
         return runners.find(userId, runnerId).isPresent();
     }
 
+    /**
+     * Whether some runner of the user may take a workflow node's item of {@code modelId} at {@code versionId} (empty:
+     * any) for workflow {@code workflowId}: bound to that model (and version, if it names one), bound to that
+     * workflow, or unbound and advertising the model or nothing.
+     */
+    public boolean mayServeNode(String userId, String modelId, String versionId, String workflowId) {
+        return runners.all(userId).stream().map(StoredRunner::profile).anyMatch(r -> {
+            if (!r.modelId().isEmpty()) {
+                return r.modelId().equals(modelId)
+                        && (versionId.isEmpty()
+                                || r.modelVersionId().isEmpty()
+                                || r.modelVersionId().equals(versionId));
+            }
+            if (!r.workflowId().isEmpty()) {
+                return r.workflowId().equals(workflowId);
+            }
+            return r.hostedModels().isEmpty() || r.hostedModels().contains(modelId);
+        });
+    }
+
     /** Whether some runner of the user may take items of {@code modelId} (bound, advertised, or open to any). */
     public boolean anyMayServe(String userId, String modelId) {
         return runners.all(userId).stream().anyMatch(r -> r.profile().mayServe(modelId));

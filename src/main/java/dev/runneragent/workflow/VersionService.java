@@ -10,6 +10,7 @@ import com.clarifai.grpc.api.PostWorkflowVersionsUnPublishRequest;
 import com.clarifai.grpc.api.SingleWorkflowVersionResponse;
 import com.clarifai.grpc.api.UserAppIDSet;
 import com.clarifai.grpc.api.Visibility;
+import com.clarifai.grpc.api.Workflow;
 import com.clarifai.grpc.api.WorkflowVersion;
 import com.clarifai.grpc.api.WorkflowVersionPublishRequest;
 import com.clarifai.grpc.api.WorkflowVersionUnPublishRequest;
@@ -81,15 +82,22 @@ public class VersionService {
     }
 
     /** The version a run uses: {@code versionId}, or the latest when it is empty. Missing ones answer 404. */
-    public WorkflowVersion requireVersion(Caller caller, UserAppIDSet ids, String workflowId, String versionId) {
-        return inWorkflow(
-                caller,
-                ids,
-                workflowId,
-                (c, stored) -> version(
-                        c,
-                        stored,
-                        versionId.isEmpty() ? stored.workflow().getVersion().getId() : versionId));
+    /**
+     * The workflow as version {@code versionId} has it (empty: the latest): the stored workflow with that version's
+     * nodes and the version in {@code version}, for running it. A read: it takes no lock.
+     */
+    public Workflow atVersion(Caller caller, UserAppIDSet ids, String workflowId, String versionId) {
+        Stored stored = workflows.find(caller, ids, workflowId);
+        if (versionId.isEmpty()
+                || versionId.equals(stored.workflow().getVersion().getId())) {
+            return stored.workflow();
+        }
+        WorkflowVersion version = db.read(c -> version(c, stored, versionId));
+        return stored.workflow().toBuilder()
+                .clearNodes()
+                .addAllNodes(version.getNodesList())
+                .setVersion(version.toBuilder().clearNodes())
+                .build();
     }
 
     public MultiWorkflowVersionResponse patchVersions(

@@ -17,8 +17,9 @@ import com.clarifai.grpc.api.PostWorkflowVersionsPublishRequest;
 import com.clarifai.grpc.api.PostWorkflowVersionsUnPublishRequest;
 import com.clarifai.grpc.api.PostWorkflowsRequest;
 import dev.runneragent.api.Api;
-import dev.runneragent.api.ApiException;
 import dev.runneragent.api.Rpc;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,8 +27,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The workflow routes that exist in two forms: bare ({@code /v2/workflows...}, the app of the key or the default
@@ -44,6 +48,9 @@ public abstract class WorkflowRoutes {
 
     @Inject
     VersionService versions;
+
+    @Inject
+    WorkflowRuns runs;
 
     @POST
     @Rpc(value = "PostWorkflows", kind = WORKFLOW)
@@ -130,41 +137,47 @@ public abstract class WorkflowRoutes {
 
     @POST
     @Path("/{workflowId}/results")
+    @Blocking
     @Rpc(value = "PostWorkflowResults", kind = WORKFLOW)
-    public Response results(byte[] body) {
-        return api.<PostWorkflowResultsRequest>call(
-                PostWorkflowResultsRequest.newBuilder(), body, (caller, request) -> {
-                    versions.requireVersion(
-                            caller, request.getUserAppId(), request.getWorkflowId(), request.getVersionId());
-                    throw new ApiException.NotImplementedException(
-                            "running workflows is not available on this node yet");
-                });
+    public CompletionStage<Response> results(byte[] body, @Context RoutingContext http) {
+        return api.async(
+                PostWorkflowResultsRequest.newBuilder(),
+                body,
+                (caller, request) ->
+                        cancelledByHangUp(runs.results(caller, (PostWorkflowResultsRequest) request), http));
     }
 
     @POST
     @Path("/{workflowId}/versions/{versionId}/results")
+    @Blocking
     @Rpc(value = "PostWorkflowResults", kind = WORKFLOW)
-    public Response versionResults(byte[] body) {
-        return results(body);
+    public CompletionStage<Response> versionResults(byte[] body, @Context RoutingContext http) {
+        return results(body, http);
     }
 
     @POST
     @Path("/{workflowId}/results/similarity")
+    @Blocking
     @Rpc(value = "PostWorkflowResultsSimilarity", kind = WORKFLOW)
-    public Response similarity(byte[] body) {
-        return api.<PostWorkflowResultsSimilarityRequest>call(
-                PostWorkflowResultsSimilarityRequest.newBuilder(), body, (caller, request) -> {
-                    versions.requireVersion(
-                            caller, request.getUserAppId(), request.getWorkflowId(), request.getVersionId());
-                    throw new ApiException.NotImplementedException(
-                            "workflow similarity is not available on this node yet");
-                });
+    public CompletionStage<Response> similarity(byte[] body, @Context RoutingContext http) {
+        return api.async(
+                PostWorkflowResultsSimilarityRequest.newBuilder(),
+                body,
+                (caller, request) -> cancelledByHangUp(
+                        runs.similarity(caller, (PostWorkflowResultsSimilarityRequest) request), http));
     }
 
     @POST
     @Path("/{workflowId}/versions/{versionId}/results/similarity")
+    @Blocking
     @Rpc(value = "PostWorkflowResultsSimilarity", kind = WORKFLOW)
-    public Response versionSimilarity(byte[] body) {
-        return similarity(body);
+    public CompletionStage<Response> versionSimilarity(byte[] body, @Context RoutingContext http) {
+        return similarity(body, http);
+    }
+
+    /** A caller that disconnects before the answer cancels the run's model requests (runner items included). */
+    private static <T> CompletableFuture<T> cancelledByHangUp(CompletableFuture<T> answer, RoutingContext http) {
+        http.addEndHandler(ended -> answer.cancel(false)); // a no-op once answered
+        return answer;
     }
 }

@@ -20,12 +20,12 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /** Inputs made in code, with behaviour known in advance. */
-final class TestInputs {
+public final class TestInputs {
 
     private TestInputs() {}
 
     /** A PNG filled with one colour. */
-    static byte[] solid(Color colour, int size) {
+    public static byte[] solid(Color colour, int size) {
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();
         graphics.setColor(colour);
@@ -35,7 +35,7 @@ final class TestInputs {
     }
 
     /** A picture with structure: a red left half, a blue right half and a green square in the middle. */
-    static BufferedImage scene(int size) {
+    public static BufferedImage scene(int size) {
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();
         graphics.setColor(new Color(220, 30, 30));
@@ -49,7 +49,7 @@ final class TestInputs {
     }
 
     /** {@code image} with every channel of every pixel moved by up to {@code amount}, reproducibly. */
-    static BufferedImage noisy(BufferedImage image, int amount, long seed) {
+    public static BufferedImage noisy(BufferedImage image, int amount, long seed) {
         Random random = new Random(seed);
         BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < image.getHeight(); y++) {
@@ -64,7 +64,7 @@ final class TestInputs {
         return copy;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             if (!ImageIO.write(image, format, out)) {
                 throw new IllegalStateException("no ImageIO writer for " + format);
@@ -75,14 +75,14 @@ final class TestInputs {
         }
     }
 
-    static Input image(String id, byte[] bytes) {
+    public static Input image(String id, byte[] bytes) {
         return Input.newBuilder()
                 .setId(id)
                 .setData(Data.newBuilder().setImage(Image.newBuilder().setBase64(ByteString.copyFrom(bytes))))
                 .build();
     }
 
-    static Input text(String id, String text) {
+    public static Input text(String id, String text) {
         return Input.newBuilder()
                 .setId(id)
                 .setData(Data.newBuilder().setText(Text.newBuilder().setRaw(text)))

@@ -1,0 +1,115 @@
+package dev.runneragent.workflow;
+
+import com.clarifai.grpc.api.MultiOutputResponse;
+import com.clarifai.grpc.api.PostModelOutputsRequest;
+import com.clarifai.grpc.api.status.Status;
+import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.api.StatusCodes;
+import dev.runneragent.execution.ExecutionEngine;
+import dev.runneragent.execution.LocalModels;
+import dev.runneragent.execution.ModelFolder;
+import dev.runneragent.runner.Dispatcher;
+import dev.runneragent.runner.ItemStore.Target;
+import dev.runneragent.runner.Resources;
+import dev.runneragent.runner.RunnerModels;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where one workflow node's model request runs: in-process through the execution engine when this node serves the
+ * model (at the node's version), else as a runner item for the user's runners that may take it, answered within
+ * {@code runner.workflow.node-timeout}; when neither can, at once with {@code MODEL_NOT_DEPLOYED} (or
+ * {@code MODEL_DOES_NOT_EXIST} when this node serves another version of the model).
+ */
+@ApplicationScoped
+public class NodeCalls {
+
+    private final ExecutionEngine engine;
+    private final LocalModels local;
+    private final RunnerModels runners;
+    private final Dispatcher dispatcher;
+    private final WorkflowConfig config;
+    /** Local predictions block until their outputs are ready, so each node's call has a thread of its own. */
+    private final ExecutorService localCalls;
+
+    @Inject
+    public NodeCalls(
+            ExecutionEngine engine,
+            LocalModels local,
+            RunnerModels runners,
+            Dispatcher dispatcher,
+            WorkflowConfig config) {
+        this.engine = engine;
+        this.local = local;
+        this.runners = runners;
+        this.dispatcher = dispatcher;
+        this.config = config;
+        AtomicInteger count = new AtomicInteger();
+        this.localCalls = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "workflow-node-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** This node's model folder entry for {@code modelId} at {@code versionId} (empty: any), if it serves it. */
+    public Optional<ModelFolder.Entry> localModel(String modelId, String versionId) {
+        return local.entries().stream()
+                .filter(e -> e.model().getId().equals(modelId))
+                .filter(e -> versionId.isEmpty()
+                        || e.model().getModelVersion().getId().equals(versionId))
+                .findFirst();
+    }
+
+    /**
+     * Runs {@code request} for {@code userId}'s workflow {@code workflowId}. The future completes with the model's
+     * response; it fails only when the runner item could not be queued. Cancelling it cancels a runner item.
+     */
+    public CompletableFuture<MultiOutputResponse> call(
+            String userId, String workflowId, PostModelOutputsRequest request) {
+        String modelId = request.getModelId();
+        String versionId = request.getVersionId();
+        if (localModel(modelId, versionId).isPresent()) {
+            return CompletableFuture.supplyAsync(() -> engine.predict(request), localCalls);
+        }
+        if (runners.mayServeNode(userId, modelId, versionId, workflowId)) {
+            return dispatcher.submitAsync(
+                    userId, request, new Target("", "", workflowId), Resources.NONE, config.nodeTimeout());
+        }
+        if (localModel(modelId, "").isPresent()) {
+            return refusal(
+                    StatusCode.MODEL_DOES_NOT_EXIST,
+                    "this node serves model '" + modelId + "' at version '"
+                            + localModel(modelId, "")
+                                    .get()
+                                    .model()
+                                    .getModelVersion()
+                                    .getId()
+                            + "', not '" + versionId + "', and no registered runner serves that version");
+        }
+        return refusal(
+                StatusCode.MODEL_NOT_DEPLOYED,
+                "model '" + modelId + "' is not served by this node and no registered runner of user '" + userId
+                        + "' may serve it");
+    }
+
+    private static CompletableFuture<MultiOutputResponse> refusal(StatusCode code, String details) {
+        return CompletableFuture.completedFuture(MultiOutputResponse.newBuilder()
+                .setStatus(Status.newBuilder()
+                        .setCode(code)
+                        .setDescription(StatusCodes.description(code))
+                        .setDetails(details))
+                .build());
+    }
+
+    @PreDestroy
+    void close() {
+        localCalls.shutdownNow();
+    }
+}
