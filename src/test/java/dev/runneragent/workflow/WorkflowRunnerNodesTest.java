@@ -1,0 +1,140 @@
+package dev.runneragent.workflow;
+
+import static dev.runneragent.testing.Api.asAdmin;
+import static dev.runneragent.workflow.WorkflowResultsTest.GREEN;
+import static dev.runneragent.workflow.WorkflowResultsTest.RED;
+import static dev.runneragent.workflow.WorkflowResultsTest.create;
+import static dev.runneragent.workflow.WorkflowResultsTest.image;
+import static dev.runneragent.workflow.WorkflowResultsTest.inputs;
+import static dev.runneragent.workflow.WorkflowResultsTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runneragent.testing.SampleModelsProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workflow nodes whose model lives only on a runner: the node becomes a runner item, a test runner pulling through
+ * the HTTP endpoints completes it, and the workflow's caller gets its outputs; without a runner, the caller gets the
+ * node's error within {@code runner.workflow.node-timeout} (3 s in this profile), never a hang.
+ */
+@QuarkusTest
+@TestProfile(SampleModelsProfile.class)
+class WorkflowRunnerNodesTest {
+
+    private static final String RUNNERS = "/v2/users/me/runners";
+
+    /** Registers a runner bound to {@code modelId}; answers its id. */
+    private static String runnerFor(String modelId) {
+        String id = "wf-runner-" + UUID.randomUUID().toString().substring(0, 8);
+        asAdmin()
+                .body("{\"runners\":[{\"id\":\"" + id + "\",\"model\":{\"id\":\"" + modelId + "\"}}]}")
+                .post(RUNNERS)
+                .then()
+                .statusCode(200);
+        return id;
+    }
+
+    private static JsonPath pollItem(String runnerId) {
+        for (int i = 0; i < 10; i++) {
+            JsonPath answer = asAdmin()
+                    .get(RUNNERS + "/" + runnerId + "/items")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            if (!answer.getList("runnerItems").isEmpty()) {
+                return answer;
+            }
+        }
+        throw new AssertionError("runner " + runnerId + " got no item");
+    }
+
+    private static String workflowOf(String id, String remoteModel) {
+        return """
+                {"workflows":[{"id":"%s","nodes":[
+                  {"id":"classify","model":{"id":"colour-classifier"}},
+                  {"id":"remote","model":{"id":"%s"}}]}]}""".formatted(id, remoteModel);
+    }
+
+    @Test
+    void aRunnersModelIsDispatchedAndTheRunnersOutputsComeBack() throws Exception {
+        String model = "remote-colour-" + UUID.randomUUID().toString().substring(0, 6);
+        String runner = runnerFor(model);
+        create(workflowOf("through-runner", model));
+
+        CompletableFuture<JsonPath> caller = CompletableFuture.supplyAsync(
+                () -> run("/v2/workflows/through-runner/results", inputs(image("r", RED), image("g", GREEN)), 200));
+        JsonPath item = pollItem(runner);
+
+        String request = "runnerItems[0].postModelOutputsRequest";
+        assertEquals(model, item.getString(request + ".modelId"));
+        assertEquals(List.of("r", "g"), item.getList(request + ".inputs.id"));
+        assertFalse(item.getString(request + ".inputs[0].data.image.base64").isEmpty(), "the bytes go to the runner");
+        String itemId = item.getString("runnerItems[0].id");
+        asAdmin()
+                .body("""
+                {"runnerItemOutputs":[{"multiOutputResponse":{"status":{"code":"SUCCESS"},"outputs":[
+                  {"status":{"code":"SUCCESS"},"data":{"concepts":[{"id":"crimson","value":0.9}]}},
+                  {"status":{"code":"SUCCESS"},"data":{"concepts":[{"id":"emerald","value":0.8}]}}]}}]}""")
+                .post(RUNNERS + "/" + runner + "/items/" + itemId + "/outputs")
+                .then()
+                .statusCode(200);
+
+        JsonPath answer = caller.get(20, TimeUnit.SECONDS);
+        assertEquals("SUCCESS", answer.getString("status.code"));
+        assertEquals(List.of("colour-classifier", model), answer.getList("results[0].outputs.model.id"));
+        assertEquals("red", answer.getString("results[0].outputs[0].data.concepts[0].id"));
+        assertEquals("crimson", answer.getString("results[0].outputs[1].data.concepts[0].id"));
+        assertEquals("emerald", answer.getString("results[1].outputs[1].data.concepts[0].id"));
+        assertEquals("g", answer.getString("results[1].outputs[1].input.id"));
+    }
+
+    @Test
+    void withNoRunnerPollingTheCallerGetsTheNodesErrorWithinTheNodeTimeout() {
+        String model = "remote-idle-" + UUID.randomUUID().toString().substring(0, 6);
+        runnerFor(model); // registered, but it never polls
+        create(workflowOf("idle-runner", model));
+
+        long started = System.nanoTime();
+        JsonPath answer = run("/v2/workflows/idle-runner/results", inputs(image("r", RED)), 200);
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertEquals("MIXED_STATUS", answer.getString("results[0].status.code"));
+        assertEquals("SUCCESS", answer.getString("results[0].outputs[0].status.code"));
+        assertEquals("RPC_REQUEST_TIMEOUT", answer.getString("results[0].outputs[1].status.code"));
+        assertTrue(
+                answer.getString("results[0].outputs[1].status.details").contains("no runner took the item"),
+                answer.getString("results[0].outputs[1].status.details"));
+        assertTrue(waitedMs >= 2_900, "waited the node timeout: " + waitedMs + " ms");
+        assertTrue(waitedMs < 10_000, "answered soon after the 3 s node timeout: " + waitedMs + " ms");
+    }
+
+    @Test
+    void aModelNoRunnerServesAnyMoreAnswersModelNotDeployedAtOnce() {
+        String model = "remote-gone-" + UUID.randomUUID().toString().substring(0, 6);
+        String runner = runnerFor(model);
+        create("""
+                {"workflows":[{"id":"runner-gone","nodes":[{"id":"remote","model":{"id":"%s"}}]}]}""".formatted(model));
+        asAdmin().body("{\"ids\":[\"" + runner + "\"]}").delete(RUNNERS).then().statusCode(200);
+
+        asAdmin()
+                .body(inputs(image("r", RED)))
+                .post("/v2/workflows/runner-gone/results")
+                .then()
+                .statusCode(503)
+                .body("status.code", org.hamcrest.Matchers.equalTo("MODEL_NOT_DEPLOYED"))
+                .body("results[0].outputs[0].status.code", org.hamcrest.Matchers.equalTo("MODEL_NOT_DEPLOYED"))
+                .body(
+                        "results[0].outputs[0].status.details",
+                        org.hamcrest.Matchers.containsString("no registered runner"));
+    }
+}
