@@ -262,31 +262,178 @@ class WorkflowContractTest extends ContractTest {
         assertFalse(missing.hasWorkflow());
     }
 
+    /** A root node: the text embedder (8 numbers per text, by topic). */
+    private static final WorkflowNode EMBED_TEXT = WorkflowNode.newBuilder()
+            .setId("embed")
+            .setModel(com.clarifai.grpc.api.Model.newBuilder().setId(ContractWorkflows.TEXT_EMBEDDER))
+            .build();
+
+    private static Input text(String id, String raw) {
+        return Input.newBuilder()
+                .setId(id)
+                .setData(Data.newBuilder().setText(Text.newBuilder().setRaw(raw)))
+                .build();
+    }
+
     @Test
-    void runningWorkflowsIsNotImplementedYet() {
-        create(admin, "contract-run");
-        Input input = Input.newBuilder()
-                .setData(Data.newBuilder().setText(Text.newBuilder().setRaw("red")))
+    void runsAWorkflowWithPerInputStatusesAndAWorkflowState() {
+        MultiWorkflowResponse created = admin.postWorkflows(PostWorkflowsRequest.newBuilder()
+                .addWorkflows(workflow("contract-run", EMBED_TEXT))
+                .build());
+        assertEquals(
+                StatusCode.SUCCESS,
+                created.getStatus().getCode(),
+                created.getStatus().getDetails());
+        Input picture = Input.newBuilder()
+                .setId("picture")
+                .setData(Data.newBuilder()
+                        .setImage(com.clarifai.grpc.api.Image.newBuilder()
+                                .setBase64(com.google.protobuf.ByteString.copyFromUtf8("not text"))))
                 .build();
 
         PostWorkflowResultsResponse results = admin.postWorkflowResults(PostWorkflowResultsRequest.newBuilder()
                 .setWorkflowId("contract-run")
-                .addInputs(input)
+                .addInputs(text("pets", "my cat and my dog"))
+                .addInputs(picture)
+                .setWorkflowState(
+                        com.clarifai.grpc.api.WorkflowState.newBuilder().setId("init"))
                 .build());
-        assertEquals(StatusCode.NOT_IMPLEMENTED, results.getStatus().getCode());
-        assertEquals(501, clarifai.lastStatus());
+
+        assertEquals(
+                StatusCode.MIXED_STATUS,
+                results.getStatus().getCode(),
+                results.getStatus().getDetails());
+        assertEquals(200, clarifai.lastStatus());
         assertEquals("/v2/workflows/contract-run/results", clarifai.last().path());
+        assertTrue(
+                clarifai.last().body().contains("\"workflow_state\":{\"id\":\"init\"}"),
+                clarifai.last().body());
+        assertEquals(2, results.getResultsCount());
+        assertEquals(StatusCode.SUCCESS, results.getResults(0).getStatus().getCode());
+        assertEquals("pets", results.getResults(0).getInput().getId());
+        assertEquals(
+                ContractWorkflows.TEXT_EMBEDDER,
+                results.getResults(0).getOutputs(0).getModel().getId());
+        assertEquals(
+                TEXT_EMBEDDER_VERSION,
+                results.getResults(0).getOutputs(0).getModel().getModelVersion().getId());
+        assertEquals(
+                8,
+                results.getResults(0).getOutputs(0).getData().getEmbeddings(0).getVectorCount());
+        assertEquals(
+                StatusCode.INPUT_INVALID_REQUEST,
+                results.getResults(1).getStatus().getCode());
+        assertEquals("contract-run", results.getWorkflow().getId());
+        String state = results.getWorkflowState().getId();
+        assertFalse(state.isEmpty());
+
+        // The state comes back on the app route, pinned to the version that ran.
+        PostWorkflowResultsResponse again = admin.postWorkflowResults(PostWorkflowResultsRequest.newBuilder()
+                .setUserAppId(ClarifaiClient.adminApp(DEFAULT_APP))
+                .setWorkflowId("contract-run")
+                .setVersionId(results.getWorkflow().getVersion().getId())
+                .addInputs(text("food", "pizza for dinner"))
+                .setWorkflowState(
+                        com.clarifai.grpc.api.WorkflowState.newBuilder().setId(state))
+                .build());
+        assertEquals(
+                StatusCode.SUCCESS,
+                again.getStatus().getCode(),
+                again.getStatus().getDetails());
+        assertEquals(
+                "/v2/users/admin/apps/main/workflows/contract-run/versions/"
+                        + results.getWorkflow().getVersion().getId() + "/results",
+                clarifai.last().path());
+        assertEquals(state, again.getWorkflowState().getId());
+    }
+
+    @Test
+    void comparesEmbeddingsOfProbesAndPool() {
+        MultiWorkflowResponse created = admin.postWorkflows(PostWorkflowsRequest.newBuilder()
+                .addWorkflows(workflow(
+                        "contract-similar",
+                        CLASSIFY.toBuilder().setId("colours").build(),
+                        EMBED_TEXT))
+                .build());
+        assertEquals(
+                StatusCode.SUCCESS,
+                created.getStatus().getCode(),
+                created.getStatus().getDetails());
+        List<Input> texts =
+                List.of(text("probe", "my cat"), text("animals", "a dog and a bird"), text("food", "pizza and bread"));
 
         PostWorkflowResultsSimilarityResponse similarity =
                 admin.postWorkflowResultsSimilarity(PostWorkflowResultsSimilarityRequest.newBuilder()
-                        .setWorkflowId("contract-run")
-                        .addProbeInputs(input)
-                        .addPoolInputs(input)
+                        .setWorkflowId("contract-similar")
+                        .setModelVersionId(TEXT_EMBEDDER_VERSION)
+                        .addProbeInputs(texts.get(0))
+                        .addAllPoolInputs(texts.subList(1, 3))
                         .build());
-        assertEquals(StatusCode.NOT_IMPLEMENTED, similarity.getStatus().getCode());
-        assertEquals(501, clarifai.lastStatus());
+
         assertEquals(
-                "/v2/workflows/contract-run/results/similarity", clarifai.last().path());
+                StatusCode.SUCCESS,
+                similarity.getStatus().getCode(),
+                similarity.getStatus().getDetails());
+        assertEquals(
+                "/v2/workflows/contract-similar/results/similarity",
+                clarifai.last().path());
+        assertTrue(
+                clarifai.last().body().contains("\"model_version_id\":\"v7\""),
+                clarifai.last().body());
+        assertEquals(1, similarity.getResultsCount());
+        assertEquals("probe", similarity.getResults(0).getProbeInput().getId());
+        assertEquals(
+                List.of("animals", "food"),
+                similarity.getResults(0).getPoolResultsList().stream()
+                        .map(hit -> hit.getInput().getId())
+                        .toList());
+        float animals = similarity.getResults(0).getPoolResults(0).getScore();
+        float food = similarity.getResults(0).getPoolResults(1).getScore();
+        assertTrue(animals > food, animals + " > " + food);
+
+        // The scores are cosines of the embeddings the same workflow answers for those texts.
+        PostWorkflowResultsResponse embedded = admin.postWorkflowResults(PostWorkflowResultsRequest.newBuilder()
+                .setWorkflowId("contract-similar")
+                .addAllInputs(texts)
+                .build());
+        List<Float> probe =
+                embedded.getResults(0).getOutputs(1).getData().getEmbeddings(0).getVectorList();
+        for (int i = 0; i < 2; i++) {
+            List<Float> other = embedded.getResults(i + 1)
+                    .getOutputs(1)
+                    .getData()
+                    .getEmbeddings(0)
+                    .getVectorList();
+            assertEquals(
+                    cosine(probe, other),
+                    similarity.getResults(0).getPoolResults(i).getScore(),
+                    1e-5);
+        }
+
+        PostWorkflowResultsSimilarityResponse unknown =
+                admin.postWorkflowResultsSimilarity(PostWorkflowResultsSimilarityRequest.newBuilder()
+                        .setWorkflowId("contract-similar")
+                        .setModelVersionId("v99")
+                        .addProbeInputs(texts.get(0))
+                        .addPoolInputs(texts.get(1))
+                        .build());
+        assertEquals(StatusCode.WORKFLOW_INVALID_ARGUMENT, unknown.getStatus().getCode());
+        assertEquals(400, clarifai.lastStatus());
+        assertTrue(
+                unknown.getStatus().getDetails().contains("v99"),
+                unknown.getStatus().getDetails());
+    }
+
+    private static double cosine(List<Float> a, List<Float> b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.size(); i++) {
+            dot += a.get(i) * b.get(i);
+            na += a.get(i) * a.get(i);
+            nb += b.get(i) * b.get(i);
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     private Workflow createWithMetadata(String id, String... keysAndValues) {
