@@ -96,7 +96,6 @@ final class UrlFetcher implements AutoCloseable {
                             .setSsl(https)
                             .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
                             .setConnectTimeout(connectTimeout.toMillis())
-                            .setIdleTimeout(readTimeout.toMillis())
                             .setFollowRedirects(false)
                             .putHeader("Accept", "*/*")
                             .putHeader("User-Agent", "runner-agent");
@@ -171,7 +170,7 @@ final class UrlFetcher implements AutoCloseable {
     private void read(String url, HttpClientResponse response, CompletableFuture<byte[]> result) {
         String length = response.getHeader("Content-Length");
         if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
-            response.request().reset();
+            discard(response);
             result.completeExceptionally(tooLarge(url));
             return;
         }
@@ -182,7 +181,7 @@ final class UrlFetcher implements AutoCloseable {
             }
             if ((long) body.length() + chunk.length() > maxBytes) {
                 result.completeExceptionally(tooLarge(url));
-                response.request().reset();
+                discard(response);
                 return;
             }
             body.appendBuffer(chunk);
