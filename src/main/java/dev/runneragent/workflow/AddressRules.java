@@ -1,6 +1,5 @@
 package dev.runneragent.workflow;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -64,7 +63,11 @@ final class AddressRules {
 
     private static final Block CARRIER_GRADE_NAT = Block.parse("100.64.0.0/10");
     private static final Block THIS_NETWORK = Block.parse("0.0.0.0/8");
+    private static final Block BENCHMARKING = Block.parse("198.18.0.0/15");
+    private static final Block RESERVED = Block.parse("240.0.0.0/4");
     private static final Block UNIQUE_LOCAL = Block.parse("fc00::/7");
+    private static final Block NAT64 = Block.parse("64:ff9b::/96");
+    private static final Block SIX_TO_FOUR = Block.parse("2002::/16");
 
     private final boolean allowPrivate;
     private final List<Block> denied;
@@ -80,10 +83,15 @@ final class AddressRules {
         this.denied = List.copyOf(blocks);
     }
 
-    /** Why {@code address} may not be fetched, or null when it may. */
+    /**
+     * Why {@code address} may not be fetched, or null when it may. An IPv6 address that carries an IPv4 one
+     * (IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) is judged as that
+     * IPv4 address too, so that no rule can be passed by writing the address another way.
+     */
     String refusal(InetAddress address) {
+        InetAddress embedded = embeddedIpv4(address);
         for (Block block : denied) {
-            if (block.contains(address)) {
+            if (block.contains(address) || (embedded != null && block.contains(embedded))) {
                 return "it is in runner.workflow.url-deny-list (" + block.text() + ")";
             }
         }
@@ -91,6 +99,9 @@ final class AddressRules {
             return null;
         }
         String kind = privateKind(address);
+        if (kind == null && embedded != null) {
+            kind = privateKind(embedded);
+        }
         return kind == null
                 ? null
                 : "it is a " + kind + " address, which this node does not fetch from (runner.workflow"
@@ -113,23 +124,40 @@ final class AddressRules {
         if (address.isSiteLocalAddress() || UNIQUE_LOCAL.contains(address)) {
             return "private";
         }
-        if (address instanceof Inet4Address && CARRIER_GRADE_NAT.contains(address)) {
+        if (CARRIER_GRADE_NAT.contains(address)) {
             return "shared (carrier-grade NAT)";
         }
-        if (address instanceof Inet6Address v6 && v6.getAddress()[0] == 0 && isMappedOrCompatible(v6)) {
-            return "IPv4-in-IPv6";
+        if (BENCHMARKING.contains(address) || RESERVED.contains(address)) {
+            return "reserved";
         }
         return null;
     }
 
-    /** {@code ::a.b.c.d}-style addresses that Java leaves as IPv6; refused rather than decoded. */
-    private static boolean isMappedOrCompatible(Inet6Address address) {
-        byte[] bytes = address.getAddress();
-        for (int i = 0; i < 10; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
+    /** The IPv4 address an IPv6 one carries, or null. (Java already turns {@code ::ffff:a.b.c.d} into IPv4.) */
+    private static InetAddress embeddedIpv4(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return null;
         }
-        return true;
+        byte[] bytes = address.getAddress();
+        int from = -1;
+        if (NAT64.contains(address)) {
+            from = 12;
+        } else if (SIX_TO_FOUR.contains(address)) {
+            from = 2;
+        } else {
+            boolean compatible = true;
+            for (int i = 0; i < 12; i++) {
+                compatible &= bytes[i] == 0;
+            }
+            from = compatible ? 12 : -1;
+        }
+        if (from < 0) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(java.util.Arrays.copyOfRange(bytes, from, from + 4));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
     }
 }

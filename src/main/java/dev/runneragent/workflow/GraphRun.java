@@ -101,10 +101,16 @@ final class GraphRun {
             CompletableFuture<Void> ready = CompletableFuture.allOf(parents.toArray(CompletableFuture[]::new));
             byNode.put(
                     node.getId(),
-                    ready.thenCompose(done -> runNode(
-                            node,
-                            inputs,
-                            parents.stream().map(CompletableFuture::join).toList())));
+                    // Parents complete on any thread (a runner's report, a group commit): each node starts on the
+                    // node executor, never on the thread that finished its parents.
+                    ready.thenComposeAsync(
+                            done -> runNode(
+                                    node,
+                                    inputs,
+                                    parents.stream()
+                                            .map(CompletableFuture::join)
+                                            .toList()),
+                            calls.executor()));
         }
         return CompletableFuture.allOf(byNode.values().toArray(CompletableFuture[]::new))
                 .thenApply(done -> {
@@ -160,6 +166,9 @@ final class GraphRun {
         }
         CompletableFuture<MultiOutputResponse> call = start(request.build());
         inFlight.add(call);
+        if (cancelled) { // cancel() may have run between the check above and the add
+            call.cancel(false);
+        }
         return call.handle((response, error) -> {
             inFlight.remove(call);
             for (int k = 0; k < positions.size(); k++) {

@@ -17,8 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,8 +37,11 @@ public class NodeCalls {
     private final RunnerModels runners;
     private final Dispatcher dispatcher;
     private final WorkflowConfig config;
-    /** Local predictions block until their outputs are ready, so each node's call has a thread of its own. */
-    private final ExecutorService localCalls;
+    /**
+     * Drives workflow graphs and runs the local predictions, which block until their outputs are ready: at most
+     * {@code runner.workflow.max-concurrent-nodes} at once, the rest wait in line.
+     */
+    private final ThreadPoolExecutor localCalls;
 
     @Inject
     public NodeCalls(
@@ -51,11 +56,19 @@ public class NodeCalls {
         this.dispatcher = dispatcher;
         this.config = config;
         AtomicInteger count = new AtomicInteger();
-        this.localCalls = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "workflow-node-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        int threads = config.maxConcurrentNodes();
+        this.localCalls =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "workflow-node-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        localCalls.allowCoreThreadTimeOut(true);
+    }
+
+    /** Where workflow graphs run their nodes: never a Vert.x event loop. */
+    public Executor executor() {
+        return localCalls;
     }
 
     /** This node's model folder entry for {@code modelId} at {@code versionId} (empty: any), if it serves it. */

@@ -18,12 +18,14 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fetches input URLs: {@code http} and {@code https} only, at most a size limit, within a connect and a read
  * timeout. The host is resolved here and every address it resolves to is checked against the {@link AddressRules}
  * before the node connects to the address it checked (so a name cannot resolve to a public address for the check
- * and a private one for the connection); redirects are followed, at most five, each checked the same way.
+ * and a private one for the connection); redirects are followed, at most five, each checked the same way. A fetch,
+ * redirects included, finishes within the connect and read timeouts together, or fails and frees its connection.
  * A failure completes the future with a {@link FetchException} that carries the input's status.
  */
 final class UrlFetcher implements AutoCloseable {
@@ -67,107 +69,137 @@ final class UrlFetcher implements AutoCloseable {
 
     /** The bytes at {@code url}. */
     CompletableFuture<byte[]> fetch(String url) {
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
-        follow(url, url, 0, result);
-        return result;
-    }
-
-    private void follow(String original, String url, int redirects, CompletableFuture<byte[]> result) {
-        URI uri;
-        try {
-            uri = check(url);
-        } catch (FetchException e) {
-            result.completeExceptionally(e);
-            return;
-        }
-        String host = uri.getHost();
-        boolean https = uri.getScheme().equalsIgnoreCase("https");
-        int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-        // Name resolution blocks; it runs on a worker thread of Vert.x, never on an event loop.
-        vertx.<InetAddress>executeBlocking(() -> resolve(url, host), false)
-                .onFailure(result::completeExceptionally)
-                .onSuccess(address -> {
-                    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-                    RequestOptions options = new RequestOptions()
-                            .setMethod(HttpMethod.GET)
-                            .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
-                            .setHost(host)
-                            .setPort(port)
-                            .setSsl(https)
-                            .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
-                            .setConnectTimeout(connectTimeout.toMillis())
-                            .setFollowRedirects(false)
-                            .putHeader("Accept", "*/*")
-                            .putHeader("User-Agent", "runner-agent");
-                    client.request(options)
-                            .onFailure(e -> result.completeExceptionally(connectionFailed(url, e)))
-                            .onSuccess(request -> send(original, url, uri, redirects, request, result));
-                });
-    }
-
-    private void send(
-            String original,
-            String url,
-            URI uri,
-            int redirects,
-            HttpClientRequest request,
-            CompletableFuture<byte[]> result) {
-        long timer = vertx.setTimer(readTimeout.toMillis(), id -> {
-            if (result.completeExceptionally(new FetchException(
-                    StatusCode.INPUT_CONNECTION_FAILED,
-                    "GET " + url + " did not finish within " + readTimeout.toMillis() + " ms"))) {
-                request.reset();
+        Fetch fetch = new Fetch(url);
+        long deadline = connectTimeout.plus(readTimeout).toMillis();
+        long timer = vertx.setTimer(
+                deadline,
+                id -> fetch.result.completeExceptionally(new FetchException(
+                        StatusCode.INPUT_CONNECTION_FAILED,
+                        "GET " + url + " did not finish within " + deadline + " ms (runner.workflow"
+                                + ".fetch-connect-timeout + fetch-read-timeout, redirects included)")));
+        fetch.result.whenComplete((bytes, error) -> {
+            vertx.cancelTimer(timer);
+            HttpClientRequest current = fetch.current.get();
+            if (error != null && current != null) {
+                current.reset(); // a fetch that failed (its deadline, its size) frees its connection
             }
         });
-        result.whenComplete((bytes, error) -> vertx.cancelTimer(timer));
-        request.send()
-                .onFailure(e -> result.completeExceptionally(connectionFailed(url, e)))
-                .onSuccess(response -> {
-                    // Errors after a reset below (or after the answer) are expected; others fail the fetch.
-                    response.exceptionHandler(e -> result.completeExceptionally(connectionFailed(url, e)));
-                    int status = response.statusCode();
-                    if (status >= 300 && status < 400 && response.getHeader("Location") != null) {
-                        discard(response);
-                        redirect(original, uri, response, redirects, result);
+        follow(fetch, url, 0);
+        return fetch.result;
+    }
+
+    /** One fetch: the URL asked for, its result, and the request of its current hop (redirects make more). */
+    private static final class Fetch {
+        final String original;
+        final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        final AtomicReference<HttpClientRequest> current = new AtomicReference<>();
+
+        Fetch(String original) {
+            this.original = original;
+        }
+
+        /** Runs a step of the fetch; anything it throws fails the fetch instead of vanishing in Vert.x's log. */
+        void step(String url, Runnable step) {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(connectionFailed(url, e));
+            }
+        }
+    }
+
+    private void follow(Fetch fetch, String url, int redirects) {
+        fetch.step(url, () -> {
+            URI uri = check(url);
+            String host = uri.getHost();
+            boolean https = uri.getScheme().equalsIgnoreCase("https");
+            int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+            // Name resolution blocks; it runs on a worker thread of Vert.x, never on an event loop.
+            vertx.<InetAddress>executeBlocking(() -> resolve(url, host), false)
+                    .onFailure(fetch.result::completeExceptionally)
+                    .onSuccess(address -> fetch.step(url, () -> connect(fetch, url, uri, address, port, redirects)));
+        });
+    }
+
+    private void connect(Fetch fetch, String url, URI uri, InetAddress address, int port, int redirects) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
+                .setHost(uri.getHost())
+                .setPort(port)
+                .setSsl(uri.getScheme().equalsIgnoreCase("https"))
+                .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
+                .setConnectTimeout(connectTimeout.toMillis())
+                .setFollowRedirects(false)
+                .putHeader("Accept", "*/*")
+                .putHeader("User-Agent", "runner-agent");
+        client.request(options)
+                .onFailure(e -> fetch.result.completeExceptionally(connectionFailed(url, e)))
+                .onSuccess(request -> {
+                    fetch.current.set(request);
+                    if (fetch.result.isDone()) { // the deadline passed while this hop connected
+                        request.reset();
                         return;
                     }
-                    if (status != 200) {
-                        discard(response);
-                        result.completeExceptionally(new FetchException(
-                                StatusCode.INPUT_CONNECTION_FAILED, "GET " + url + " answered HTTP " + status));
-                        return;
-                    }
-                    read(url, response, result);
+                    request.send()
+                            .onFailure(e -> fetch.result.completeExceptionally(connectionFailed(url, e)))
+                            .onSuccess(response -> fetch.step(url, () -> answer(fetch, url, uri, redirects, response)));
                 });
+    }
+
+    private void answer(Fetch fetch, String url, URI uri, int redirects, HttpClientResponse response) {
+        // Errors after a reset below (or after the answer) are expected; others fail the fetch.
+        response.exceptionHandler(e -> fetch.result.completeExceptionally(connectionFailed(url, e)));
+        int status = response.statusCode();
+        if (status >= 300 && status < 400 && response.getHeader("Location") != null) {
+            discard(response);
+            redirect(fetch, uri, response.getHeader("Location"), redirects);
+            return;
+        }
+        if (status != 200) {
+            discard(response);
+            fetch.result.completeExceptionally(
+                    new FetchException(StatusCode.INPUT_CONNECTION_FAILED, "GET " + url + " answered HTTP " + status));
+            return;
+        }
+        read(fetch, url, response);
     }
 
     /** Drops the connection of an answer whose body is not wanted; the reset it causes is no error. */
     private static void discard(HttpClientResponse response) {
-        response.exceptionHandler(expected -> {});
+        try {
+            response.exceptionHandler(expected -> {});
+        } catch (IllegalStateException ended) {
+            return; // the whole answer is in: nothing left to drop
+        }
         response.request().reset();
     }
 
-    private void redirect(
-            String original, URI from, HttpClientResponse response, int redirects, CompletableFuture<byte[]> result) {
+    private void redirect(Fetch fetch, URI from, String location, int redirects) {
         if (redirects >= MAX_REDIRECTS) {
-            result.completeExceptionally(new FetchException(
+            fetch.result.completeExceptionally(new FetchException(
                     StatusCode.INPUT_CONNECTION_FAILED,
-                    "GET " + original + " redirected more than " + MAX_REDIRECTS + " times"));
+                    "GET " + fetch.original + " redirected more than " + MAX_REDIRECTS + " times"));
             return;
         }
         String next;
         try {
-            next = from.resolve(response.getHeader("Location")).toString();
+            next = from.resolve(location).toString();
         } catch (IllegalArgumentException e) {
-            result.completeExceptionally(new FetchException(
+            fetch.result.completeExceptionally(new FetchException(
                     StatusCode.INPUT_INVALID_URL,
-                    "GET " + original + " redirected to a malformed location: " + response.getHeader("Location")));
+                    "GET " + fetch.original + " redirected to a malformed location: " + location));
             return;
         }
-        follow(original, next, redirects + 1, result);
+        follow(fetch, next, redirects + 1);
     }
 
-    private void read(String url, HttpClientResponse response, CompletableFuture<byte[]> result) {
+    private void read(Fetch fetch, String url, HttpClientResponse response) {
+        CompletableFuture<byte[]> result = fetch.result;
         String length = response.getHeader("Content-Length");
         if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
             discard(response);
@@ -212,6 +244,10 @@ final class UrlFetcher implements AutoCloseable {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new FetchException(StatusCode.INPUT_INVALID_URL, "'" + url + "' names no host");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new FetchException(
+                    StatusCode.INPUT_INVALID_URL, "'" + url + "' names port " + uri.getPort() + ", outside 1 to 65535");
         }
         if (uri.getRawUserInfo() != null) {
             throw new FetchException(StatusCode.INPUT_INVALID_URL, "'" + url + "' carries credentials; it is refused");

@@ -34,6 +34,10 @@ public interface WorkflowConfig {
     @WithDefault("20s")
     Duration fetchReadTimeout();
 
+    /** How many workflow nodes run at once on this node's models (each holds a thread until its outputs are ready). */
+    @WithDefault("64")
+    int maxConcurrentNodes();
+
     /** How long a workflow state lives after its last use (Clarifai: five minutes). */
     @WithDefault("5m")
     Duration stateTtl();

@@ -4,6 +4,7 @@ import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Input;
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.runneragent.workflow.GraphRun.Prepared;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -59,7 +60,7 @@ public class WorkflowInputs {
                     input,
                     data.getImage().getUrl(),
                     bytes -> data.toBuilder()
-                            .setImage(data.getImage().toBuilder().setBase64(ByteString.copyFrom(bytes)))
+                            .setImage(data.getImage().toBuilder().setBase64(UnsafeByteOperations.unsafeWrap(bytes)))
                             .build());
         }
         if (data.hasText() && data.getText().getRaw().isEmpty()) {

@@ -178,6 +178,9 @@ public abstract class WorkflowRoutes {
     /** A caller that disconnects before the answer cancels the run's model requests (runner items included). */
     private static <T> CompletableFuture<T> cancelledByHangUp(CompletableFuture<T> answer, RoutingContext http) {
         http.addEndHandler(ended -> answer.cancel(false)); // a no-op once answered
+        if (http.response().closed()) { // gone before the handler was added
+            answer.cancel(false);
+        }
         return answer;
     }
 }

@@ -63,11 +63,11 @@ public class WorkflowRuns {
     private record Running<T>(CompletableFuture<T> answer, GraphRun graph) {}
 
     public CompletableFuture<PostWorkflowResultsResponse> results(Caller caller, PostWorkflowResultsRequest request) {
-        checkCount(request.getInputsCount(), "inputs");
         String userId = caller.user(request.getUserAppId(), KIND);
         String appId = caller.app(request.getUserAppId(), KIND);
         Workflow workflow =
                 versions.atVersion(caller, request.getUserAppId(), request.getWorkflowId(), request.getVersionId());
+        checkCount(request.getInputsCount(), "inputs");
         String stateId = state(userId, appId, workflow.getId(), request.getWorkflowState());
         GraphRun graph = graph(userId, appId, workflow, request.getOutputConfig());
         CompletableFuture<PostWorkflowResultsResponse> answer = run(graph, request.getInputsList())
@@ -90,12 +90,12 @@ public class WorkflowRuns {
 
     public CompletableFuture<PostWorkflowResultsSimilarityResponse> similarity(
             Caller caller, PostWorkflowResultsSimilarityRequest request) {
-        checkCount(request.getProbeInputsCount(), "probeInputs");
-        checkCount(request.getPoolInputsCount(), "poolInputs");
         String userId = caller.user(request.getUserAppId(), KIND);
         String appId = caller.app(request.getUserAppId(), KIND);
         Workflow workflow =
                 versions.atVersion(caller, request.getUserAppId(), request.getWorkflowId(), request.getVersionId());
+        checkCount(request.getProbeInputsCount(), "probeInputs");
+        checkCount(request.getPoolInputsCount(), "poolInputs");
         List<WorkflowNode> candidates = candidates(workflow, request.getModelVersionId());
         List<Input> all = new ArrayList<>(request.getProbeInputsList());
         all.addAll(request.getPoolInputsList());
@@ -130,8 +130,11 @@ public class WorkflowRuns {
     private record Run(List<Prepared> inputs, Map<String, Output[]> outputs) {}
 
     private CompletableFuture<Run> run(GraphRun graph, List<Input> requested) {
+        // Fetches complete on Vert.x event loops: the graph is driven from the node executor instead.
         return inputs.prepare(requested)
-                .thenCompose(prepared -> graph.run(prepared).thenApply(outputs -> new Run(prepared, outputs)));
+                .thenComposeAsync(
+                        prepared -> graph.run(prepared).thenApply(outputs -> new Run(prepared, outputs)),
+                        calls.executor());
     }
 
     private GraphRun graph(String userId, String appId, Workflow workflow, OutputConfig config) {

@@ -34,7 +34,11 @@ class AddressRulesTest {
                 "fe80::1",
                 "fd00::1",
                 "::ffff:10.0.0.1",
-                "::10.0.0.1")) {
+                "::10.0.0.1",
+                "64:ff9b::a00:1",
+                "2002:a00:1::1",
+                "198.18.0.1",
+                "240.0.0.1")) {
             assertTrue(rules.refusal(at(address)) != null, address + " is refused");
         }
         assertTrue(rules.refusal(at("169.254.169.254")).contains("link-local"));
@@ -44,7 +48,8 @@ class AddressRulesTest {
     @Test
     void publicAddressesAreFetched() throws Exception {
         AddressRules rules = new AddressRules(false, List.of());
-        for (String address : List.of("8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888")) {
+        for (String address :
+                List.of("8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888", "64:ff9b::808:808")) {
             assertNull(rules.refusal(at(address)), address);
         }
     }
@@ -57,6 +62,11 @@ class AddressRulesTest {
         assertNull(rules.refusal(at("198.51.100.8")));
         assertTrue(rules.refusal(at("2001:db8:1::5")).contains("2001:db8::/32"));
         assertNull(rules.refusal(at("10.0.0.1")), "private addresses are allowed in this configuration");
+        // An IPv4 entry also holds for the IPv6 forms that carry that address.
+        assertTrue(rules.refusal(at("::ffff:203.0.113.9")).contains("203.0.113.0/24"));
+        assertTrue(rules.refusal(at("::203.0.113.9")).contains("203.0.113.0/24"));
+        assertTrue(rules.refusal(at("64:ff9b::cb00:7109")).contains("203.0.113.0/24"));
+        assertTrue(rules.refusal(at("2002:cb00:7109::1")).contains("203.0.113.0/24"));
     }
 
     @Test
