@@ -171,12 +171,13 @@ final class GraphRun {
         }
         return call.handle((response, error) -> {
             inFlight.remove(call);
+            Map<String, Output> byInput = error == null ? byInputId(response) : null;
             for (int k = 0; k < positions.size(); k++) {
                 int i = positions.get(k);
                 Input input = inputs.get(i).input();
                 outputs[i] = error != null
                         ? failed(model, input, error)
-                        : answer(model, input, response, k, positions.size());
+                        : answer(model, input, response, byInput, k, positions.size());
             }
             return outputs;
         });
@@ -191,7 +192,28 @@ final class GraphRun {
     }
 
     /** The k-th output of a model's response, as the workflow shows it; a response without it fails the input. */
-    private Output answer(NodeModel model, Input input, MultiOutputResponse response, int k, int expected) {
+    /**
+     * The response's outputs by the id of the input each names, when every output names a different input; else
+     * null, and outputs are matched to inputs by position (the protocol's order).
+     */
+    private static Map<String, Output> byInputId(MultiOutputResponse response) {
+        Map<String, Output> byInput = new java.util.HashMap<>();
+        for (Output output : response.getOutputsList()) {
+            String id = output.getInput().getId();
+            if (id.isEmpty() || byInput.put(id, output) != null) {
+                return null;
+            }
+        }
+        return byInput;
+    }
+
+    private Output answer(
+            NodeModel model,
+            Input input,
+            MultiOutputResponse response,
+            Map<String, Output> byInput,
+            int k,
+            int expected) {
         if (response.getOutputsCount() != expected) {
             Status status = response.getStatus();
             if (status.getCode() == StatusCode.SUCCESS || status.getCode() == StatusCode.MIXED_STATUS) {
@@ -204,7 +226,9 @@ final class GraphRun {
             }
             return failure(model, input, status.getCodeValue(), status.getDetails());
         }
-        Output output = response.getOutputs(k);
+        Output output = byInput != null && byInput.containsKey(input.getId())
+                ? byInput.get(input.getId())
+                : response.getOutputs(k);
         Output.Builder shown = output.toBuilder().setInput(Input.newBuilder().setId(input.getId()));
         if (shown.getId().isEmpty()) {
             shown.setId(newId());

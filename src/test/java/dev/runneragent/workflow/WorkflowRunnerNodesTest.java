@@ -80,11 +80,13 @@ class WorkflowRunnerNodesTest {
         assertEquals(List.of("r", "g"), item.getList(request + ".inputs.id"));
         assertFalse(item.getString(request + ".inputs[0].data.image.base64").isEmpty(), "the bytes go to the runner");
         String itemId = item.getString("runnerItems[0].id");
+        // This runner answers in its own order, naming each output's input: the outputs go to the inputs named.
         asAdmin()
                 .body("""
                 {"runnerItemOutputs":[{"multiOutputResponse":{"status":{"code":"SUCCESS"},"outputs":[
-                  {"status":{"code":"SUCCESS"},"data":{"concepts":[{"id":"crimson","value":0.9}]}},
-                  {"status":{"code":"SUCCESS"},"data":{"concepts":[{"id":"emerald","value":0.8}]}}]}}]}""")
+                  {"status":{"code":"SUCCESS"},"input":{"id":"g"},"data":{"concepts":[{"id":"emerald","value":0.8}]}},
+                  {"status":{"code":"SUCCESS"},"input":{"id":"r"},"data":{"concepts":[{"id":"crimson","value":0.9}]}}
+                ]}}]}""")
                 .post(RUNNERS + "/" + runner + "/items/" + itemId + "/outputs")
                 .then()
                 .statusCode(200);
