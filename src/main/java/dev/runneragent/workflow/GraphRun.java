@@ -93,7 +93,21 @@ final class GraphRun {
      */
     CompletableFuture<Map<String, Output[]>> run(List<Prepared> inputs) {
         Map<String, CompletableFuture<Output[]>> byNode = new LinkedHashMap<>();
+        // The last root node runs on the calling thread (a request's worker, or a node thread: both may block), so
+        // that a one-node workflow on this node's model answers without a hand-off; every other node starts on the
+        // node executor.
+        WorkflowNode inline = null;
+        CompletableFuture<Output[]> inlineOutputs = new CompletableFuture<>();
         for (WorkflowNode node : nodes) {
+            if (node.getNodeInputsCount() == 0) {
+                inline = node;
+            }
+        }
+        for (WorkflowNode node : nodes) {
+            if (node == inline) {
+                byNode.put(node.getId(), inlineOutputs);
+                continue;
+            }
             List<CompletableFuture<Output[]>> parents = node.getNodeInputsList().stream()
                     .map(NodeInput::getNodeId)
                     .map(byNode::get)
@@ -111,6 +125,19 @@ final class GraphRun {
                                             .map(CompletableFuture::join)
                                             .toList()),
                             calls.executor()));
+        }
+        if (inline != null) {
+            try {
+                runNode(inline, inputs, List.of()).whenComplete((outputs, error) -> {
+                    if (error != null) {
+                        inlineOutputs.completeExceptionally(error);
+                    } else {
+                        inlineOutputs.complete(outputs);
+                    }
+                });
+            } catch (RuntimeException e) {
+                inlineOutputs.completeExceptionally(e);
+            }
         }
         return CompletableFuture.allOf(byNode.values().toArray(CompletableFuture[]::new))
                 .thenApply(done -> {

@@ -81,15 +81,17 @@ public class NodeCalls {
     }
 
     /**
-     * Runs {@code request} for {@code userId}'s workflow {@code workflowId}. The future completes with the model's
-     * response; it fails only when the runner item could not be queued. Cancelling it cancels a runner item.
+     * Runs {@code request} for {@code userId}'s workflow {@code workflowId}, on the calling thread when the model is
+     * this node's (so the caller must be one that may block). The future completes with the model's response; it
+     * fails only when the runner item could not be queued. Cancelling it cancels a runner item.
      */
     public CompletableFuture<MultiOutputResponse> call(
             String userId, String workflowId, PostModelOutputsRequest request) {
         String modelId = request.getModelId();
         String versionId = request.getVersionId();
         if (localModel(modelId, versionId).isPresent()) {
-            return CompletableFuture.supplyAsync(() -> engine.predict(request), localCalls);
+            // The graph calls from a thread that may block (a request's worker or a node thread): no hand-off.
+            return CompletableFuture.completedFuture(engine.predict(request));
         }
         if (runners.mayServeNode(userId, modelId, versionId, workflowId)) {
             return dispatcher.submitAsync(

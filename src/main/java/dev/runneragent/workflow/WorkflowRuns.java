@@ -130,11 +130,14 @@ public class WorkflowRuns {
     private record Run(List<Prepared> inputs, Map<String, Output[]> outputs) {}
 
     private CompletableFuture<Run> run(GraphRun graph, List<Input> requested) {
+        CompletableFuture<List<Prepared>> ready = inputs.prepare(requested);
+        if (ready.isDone() && !ready.isCompletedExceptionally()) { // nothing to fetch: on from this thread
+            List<Prepared> prepared = ready.join();
+            return graph.run(prepared).thenApply(outputs -> new Run(prepared, outputs));
+        }
         // Fetches complete on Vert.x event loops: the graph is driven from the node executor instead.
-        return inputs.prepare(requested)
-                .thenComposeAsync(
-                        prepared -> graph.run(prepared).thenApply(outputs -> new Run(prepared, outputs)),
-                        calls.executor());
+        return ready.thenComposeAsync(
+                prepared -> graph.run(prepared).thenApply(outputs -> new Run(prepared, outputs)), calls.executor());
     }
 
     private GraphRun graph(String userId, String appId, Workflow workflow, OutputConfig config) {

@@ -1,0 +1,386 @@
+package dev.runneragent.workflow;
+
+import com.sun.net.httpserver.HttpServer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+
+/**
+ * The workflow benchmark of BENCHMARKS.md: what running a model through a workflow costs over calling it directly,
+ * side by side against one packaged node (a separate process, over HTTP, on the sample models). Phases, each a closed
+ * loop of callers with a warm-up of a third of the phase before it is measured:
+ *
+ * <ul>
+ *   <li>direct: PostModelOutputs of colour-classifier, one image per request;
+ *   <li>workflow, 1 node: PostWorkflowResults of a workflow holding only that model, same image;
+ *   <li>workflow, 1 node, URL: the same, the image fetched by the node from a local HTTP server;
+ *   <li>client chain: the three calls a client would make without workflows (image-embedder, then
+ *       colour-from-embedding on its vector, then colour-classifier), one after another;
+ *   <li>workflow, 3 nodes: the same three models as one workflow (the embedder suppressed, feeding the classifier
+ *       of embeddings; the colour classifier beside them, running concurrently).
+ * </ul>
+ *
+ * Each phase runs with 1 caller (latency) and with many (throughput). A first round warms the node up and is not
+ * recorded; every other round reverses the phase order, so drift falls on both sides of a ratio alike. Usage: WorkflowBench jar seconds rounds callers
+ */
+public final class WorkflowBench {
+
+    private static final String KEY = "bench-key-0123456789abcdef0123";
+    private static final int IMAGES = 16;
+
+    private record Phase(String name, int callers, IntFunction<Call> call) {}
+
+    /** One request of a phase: where it goes and its body. */
+    private record Call(String path, String body) {}
+
+    private record Result(double perSecond, long p50Micros, long p99Micros, int errors) {}
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newFixedThreadPool(4))
+            .build();
+    private final String base;
+
+    private WorkflowBench(String base) {
+        this.base = base;
+    }
+
+    public static void main(String[] args) throws Exception {
+        // The image server answers in one segment; else Nagle and delayed ACKs add 40 ms to every fetch.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Path jar = Path.of(args[0]);
+        int seconds = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        int callers = Integer.parseInt(args[3]);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path data = Files.createTempDirectory("workflow-bench-");
+        Process node = new ProcessBuilder(
+                        "java",
+                        "-Dquarkus.http.port=" + port,
+                        "-Drunner.data-dir=" + data,
+                        "-Drunner.models.dir=models",
+                        "-Drunner.auth.bootstrap-key=" + KEY,
+                        "-Drunner.workflow.allow-private-urls=true",
+                        "-Dquarkus.log.level=WARN",
+                        "-jar",
+                        jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("bench/target/workflow-node.log").toFile())
+                .start();
+        HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        try {
+            WorkflowBench bench = new WorkflowBench("http://127.0.0.1:" + port);
+            bench.awaitReady(node);
+            bench.run(seconds, rounds, callers, files);
+        } finally {
+            files.stop(0);
+            node.destroy();
+            node.waitFor(20, TimeUnit.SECONDS);
+            try (var paths = Files.walk(data)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    private void awaitReady(Process node) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < until) {
+            if (!node.isAlive()) {
+                throw new IllegalStateException("the node stopped; see bench/target/workflow-node.log");
+            }
+            try {
+                HttpResponse<String> ready = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the node was not ready within 120 s");
+    }
+
+    private void run(int seconds, int rounds, int callers, HttpServer files) throws Exception {
+        List<byte[]> images = images();
+        List<String> base64 = images.stream().map(b -> Base64.getEncoder().encodeToString(b)).toList();
+        for (int i = 0; i < images.size(); i++) {
+            byte[] body = images.get(i);
+            files.createContext("/image-" + i + ".png", exchange -> {
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+        }
+        files.setExecutor(Executors.newFixedThreadPool(4));
+        files.start();
+        String filesBase = "http://127.0.0.1:" + files.getAddress().getPort();
+        post("/v2/workflows", """
+                {"workflows":[{"id":"bench-one","nodes":[{"id":"classify","model":{"id":"colour-classifier"}}]}]}""");
+        post("/v2/workflows", """
+                {"workflows":[{"id":"bench-three","nodes":[
+                  {"id":"embed","model":{"id":"image-embedder"},"suppressOutput":true},
+                  {"id":"from-embedding","model":{"id":"colour-from-embedding"},"nodeInputs":[{"nodeId":"embed"}]},
+                  {"id":"classify","model":{"id":"colour-classifier"}}]}]}""");
+        // The client chain's second call needs the embedder's vector for each image: computed once, up front.
+        List<String> vectors = new ArrayList<>();
+        for (String image : base64) {
+            String answer = post("/v2/models/image-embedder/outputs", imageBody(image));
+            Matcher vector = Pattern.compile("\"vector\":(\\[[^\\]]*\\])").matcher(answer);
+            if (!vector.find()) {
+                throw new IllegalStateException("no embedding in " + answer);
+            }
+            vectors.add(vector.group(1));
+        }
+
+        List<Phase> phases = new ArrayList<>();
+        for (int c : new int[] {1, callers}) {
+            phases.add(new Phase(
+                    "direct, " + c + " caller(s)",
+                    c,
+                    i -> new Call("/v2/models/colour-classifier/outputs", imageBody(base64.get(i % IMAGES)))));
+            phases.add(new Phase(
+                    "workflow 1 node, " + c + " caller(s)",
+                    c,
+                    i -> new Call("/v2/workflows/bench-one/results", imageBody(base64.get(i % IMAGES)))));
+            phases.add(new Phase(
+                    "workflow 1 node, URL, " + c + " caller(s)",
+                    c,
+                    i -> new Call(
+                            "/v2/workflows/bench-one/results",
+                            "{\"inputs\":[{\"data\":{\"image\":{\"url\":\"" + filesBase + "/image-" + (i % IMAGES)
+                                    + ".png\"}}}]}")));
+            phases.add(new Phase("client chain of 3, " + c + " caller(s)", c, null));
+            phases.add(new Phase(
+                    "workflow 3 nodes, " + c + " caller(s)",
+                    c,
+                    i -> new Call("/v2/workflows/bench-three/results", imageBody(base64.get(i % IMAGES)))));
+        }
+        Map<String, List<Result>> results = new LinkedHashMap<>();
+        phases.forEach(p -> results.put(p.name(), new ArrayList<>()));
+        // One unrecorded round first, so that the node's JIT has compiled every path before any round counts.
+        for (int round = -1; round < rounds; round++) {
+            List<Phase> order = new ArrayList<>(phases);
+            if (round % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (Phase phase : order) {
+                Result result = phase.call() == null
+                        ? measure(phase.callers(), seconds, i -> chain(base64.get(i % IMAGES), vectors.get(i % IMAGES)))
+                        : measure(phase.callers(), seconds, i -> {
+                            Call call = phase.call().apply(i);
+                            post(call.path(), call.body());
+                        });
+                if (round >= 0) {
+                    results.get(phase.name()).add(result);
+                }
+                System.err.printf(
+                        Locale.ROOT,
+                        "round %d %-36s %8.1f req/s p50 %6d us p99 %6d us errors %d%n",
+                        round + 1,
+                        phase.name(),
+                        result.perSecond(),
+                        result.p50Micros(),
+                        result.p99Micros(),
+                        result.errors());
+            }
+        }
+        report(results, rounds, callers);
+    }
+
+    /** The three calls a client makes without a workflow, one after another. */
+    private void chain(String image, String vector) throws Exception {
+        post("/v2/models/image-embedder/outputs", imageBody(image));
+        post(
+                "/v2/models/colour-from-embedding/outputs",
+                "{\"inputs\":[{\"data\":{\"embeddings\":[{\"vector\":" + vector + "}]}}]}");
+        post("/v2/models/colour-classifier/outputs", imageBody(image));
+    }
+
+    private static String imageBody(String base64) {
+        return "{\"inputs\":[{\"data\":{\"image\":{\"base64\":\"" + base64 + "\"}}}]}";
+    }
+
+    @FunctionalInterface
+    private interface Request {
+        void send(int i) throws Exception;
+    }
+
+    private Result measure(int callers, int seconds, Request request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger errors = new AtomicInteger();
+        List<Future<List<Long>>> workers = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            int caller = c;
+            workers.add(pool.submit(() -> {
+                List<Long> latencies = new ArrayList<>();
+                int i = caller;
+                while (running.get()) {
+                    long start = System.nanoTime();
+                    try {
+                        request.send(i);
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    if (measuring.get()) {
+                        latencies.add((System.nanoTime() - start) / 1_000);
+                    }
+                    i += callers;
+                }
+                return latencies;
+            }));
+        }
+        Thread.sleep(seconds * 1000L / 3);
+        measuring.set(true);
+        long started = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        measuring.set(false);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        running.set(false);
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> worker : workers) {
+            all.addAll(worker.get());
+        }
+        pool.shutdown();
+        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return new Result(0, 0, 0, errors.get());
+        }
+        return new Result(
+                sorted.length / elapsed,
+                sorted[sorted.length / 2],
+                sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))],
+                errors.get());
+    }
+
+    private String post(String path, String body) throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Key " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200 || !answer.body().contains("\"code\":\"SUCCESS\"")) {
+            throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return answer.body();
+    }
+
+    private static List<byte[]> images() throws IOException {
+        Random random = new Random(42);
+        List<byte[]> images = new ArrayList<>();
+        for (int n = 0; n < IMAGES; n++) {
+            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            images.add(out.toByteArray());
+        }
+        return images;
+    }
+
+    private static void report(Map<String, List<Result>> results, int rounds, int callers) {
+        System.out.println("| phase | req/s | p50 µs | p99 µs | rounds (req/s, sorted) |");
+        System.out.println("|---|---:|---:|---:|---|");
+        results.forEach((name, list) -> {
+            Result median = median(list);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.0f | %d | %d | %s%s |%n",
+                    name,
+                    median.perSecond(),
+                    median.p50Micros(),
+                    median.p99Micros(),
+                    Arrays.toString(list.stream()
+                                    .mapToLong(r -> Math.round(r.perSecond()))
+                                    .sorted()
+                                    .toArray())
+                            .replaceAll("[\\[\\]]", ""),
+                    list.stream().mapToInt(Result::errors).sum() > 0
+                            ? " (" + list.stream().mapToInt(Result::errors).sum() + " errors)"
+                            : "");
+        });
+        System.out.println();
+        System.out.println("| ratio | median round | every round |");
+        System.out.println("|---|---:|---|");
+        for (int c : new int[] {1, callers}) {
+            String suffix = ", " + c + " caller(s)";
+            ratio(results, "workflow 1 node / direct, throughput" + suffix, "workflow 1 node" + suffix, "direct" + suffix);
+            ratio(
+                    results,
+                    "workflow 1 node, URL / base64, throughput" + suffix,
+                    "workflow 1 node, URL" + suffix,
+                    "workflow 1 node" + suffix);
+            ratio(
+                    results,
+                    "workflow 3 nodes / client chain of 3, throughput" + suffix,
+                    "workflow 3 nodes" + suffix,
+                    "client chain of 3" + suffix);
+        }
+    }
+
+    private static void ratio(Map<String, List<Result>> results, String label, String top, String bottom) {
+        List<Result> a = results.get(top);
+        List<Result> b = results.get(bottom);
+        double[] ratios = new double[a.size()];
+        for (int i = 0; i < a.size(); i++) {
+            ratios[i] = a.get(i).perSecond() / b.get(i).perSecond();
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        StringBuilder every = new StringBuilder();
+        for (double r : ratios) {
+            every.append(every.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r));
+        }
+        System.out.printf(Locale.ROOT, "| %s | **%.2fx** | %s |%n", label, sorted[sorted.length / 2], every);
+    }
+
+    private static Result median(List<Result> list) {
+        List<Result> sorted = new ArrayList<>(list);
+        sorted.sort(java.util.Comparator.comparingDouble(Result::perSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+}
