@@ -4,11 +4,13 @@ import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Message;
 import dev.runneragent.store.StoreException;
 import io.quarkus.logging.Log;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -39,6 +41,18 @@ public class Api {
 
     @Inject
     ApiRequest request;
+
+    /**
+     * Cancels {@code answer} when the client of {@code http} disconnects before it is answered (at once if it is gone
+     * already), so that the work behind it (a runner item, a workflow's nodes) is cancelled too.
+     */
+    public static <T> CompletableFuture<T> cancelledByHangUp(CompletableFuture<T> answer, RoutingContext http) {
+        http.addEndHandler(ended -> answer.cancel(false)); // a no-op once answered
+        if (http.response().closed()) {
+            answer.cancel(false);
+        }
+        return answer;
+    }
 
     public <Q extends Message> Response call(Message.Builder builder, byte[] body, Endpoint<Q> endpoint) {
         return this.<Q>raw(builder, body, (caller, bound, text) -> endpoint.call(caller, bound));

@@ -52,8 +52,7 @@ public abstract class ModelOutputRoutes {
         return api.async(PostModelOutputsRequest.newBuilder(), body, (caller, request) -> {
             CompletableFuture<MultiOutputResponse> answer =
                     predictions.postModelOutputs(caller, (PostModelOutputsRequest) request);
-            http.addEndHandler(ended -> answer.cancel(false)); // a no-op once answered
-            return answer;
+            return Api.cancelledByHangUp(answer, http);
         });
     }
 }

@@ -30,7 +30,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -144,7 +143,7 @@ public abstract class WorkflowRoutes {
                 PostWorkflowResultsRequest.newBuilder(),
                 body,
                 (caller, request) ->
-                        cancelledByHangUp(runs.results(caller, (PostWorkflowResultsRequest) request), http));
+                        Api.cancelledByHangUp(runs.results(caller, (PostWorkflowResultsRequest) request), http));
     }
 
     @POST
@@ -163,7 +162,7 @@ public abstract class WorkflowRoutes {
         return api.async(
                 PostWorkflowResultsSimilarityRequest.newBuilder(),
                 body,
-                (caller, request) -> cancelledByHangUp(
+                (caller, request) -> Api.cancelledByHangUp(
                         runs.similarity(caller, (PostWorkflowResultsSimilarityRequest) request), http));
     }
 
@@ -173,14 +172,5 @@ public abstract class WorkflowRoutes {
     @Rpc(value = "PostWorkflowResultsSimilarity", kind = WORKFLOW)
     public CompletionStage<Response> versionSimilarity(byte[] body, @Context RoutingContext http) {
         return similarity(body, http);
-    }
-
-    /** A caller that disconnects before the answer cancels the run's model requests (runner items included). */
-    private static <T> CompletableFuture<T> cancelledByHangUp(CompletableFuture<T> answer, RoutingContext http) {
-        http.addEndHandler(ended -> answer.cancel(false)); // a no-op once answered
-        if (http.response().closed()) { // gone before the handler was added
-            answer.cancel(false);
-        }
-        return answer;
     }
 }

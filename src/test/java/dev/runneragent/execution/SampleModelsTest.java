@@ -90,8 +90,8 @@ class SampleModelsTest {
         float[] probe = vector(response.getOutputs(0));
         assertEquals(48, probe.length);
         assertEquals(48, response.getOutputs(0).getData().getEmbeddings(0).getNumDimensions());
-        double near = cosine(probe, vector(response.getOutputs(1)));
-        double far = cosine(probe, vector(response.getOutputs(2)));
+        double near = TestInputs.cosine(probe, vector(response.getOutputs(1)));
+        double far = TestInputs.cosine(probe, vector(response.getOutputs(2)));
         assertTrue(near > 0.98, "near-duplicate cosine " + near);
         assertTrue(far < 0.5, "unrelated cosine " + far);
     }
@@ -169,8 +169,8 @@ class SampleModelsTest {
         assertEquals(StatusCode.SUCCESS, response.getStatus().getCode());
         float[] pets = vector(response.getOutputs(0));
         assertEquals(8, pets.length);
-        assertTrue(cosine(pets, vector(response.getOutputs(1))) > 0.9);
-        assertTrue(cosine(pets, vector(response.getOutputs(2))) < 0.3);
+        assertTrue(TestInputs.cosine(pets, vector(response.getOutputs(1))) > 0.9);
+        assertTrue(TestInputs.cosine(pets, vector(response.getOutputs(2))) < 0.3);
     }
 
     @Test
@@ -200,17 +200,5 @@ class SampleModelsTest {
             vector[i] = values.get(i);
         }
         return vector;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

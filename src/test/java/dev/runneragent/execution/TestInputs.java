@@ -104,6 +104,19 @@ public final class TestInputs {
                 .build();
     }
 
+    /** The cosine similarity of two vectors of one length, computed here independently of the node's code. */
+    public static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
     private static int clamp(int value) {
         return Math.max(0, Math.min(255, value));
     }

@@ -2,6 +2,7 @@ package dev.runneragent.runner;
 
 import static dev.runneragent.testing.Api.asAdmin;
 import static dev.runneragent.testing.Api.withKey;
+import static dev.runneragent.testing.RunnerPolls.pollItem;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -76,22 +77,6 @@ class RunnerResourceTest {
         }
         String body = "{\"inputs\":[" + inputs + "]}";
         return CompletableFuture.supplyAsync(() -> asAdmin().body(body).post("/v2/models/" + modelId + "/outputs"));
-    }
-
-    /** Polls until the runner gets an item; answers the whole answer. */
-    static JsonPath pollItem(String runnerId) {
-        for (int i = 0; i < 10; i++) {
-            JsonPath answer = asAdmin()
-                    .get(RUNNERS + "/" + runnerId + "/items")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            if (!answer.getList("runnerItems").isEmpty()) {
-                return answer;
-            }
-        }
-        throw new AssertionError("runner " + runnerId + " got no item");
     }
 
     static String outputs(String... concepts) {

@@ -33,6 +33,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.runneragent.contract.ClarifaiClient;
 import dev.runneragent.contract.ContractTest;
+import dev.runneragent.execution.TestInputs;
 import dev.runneragent.testing.TestNode;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -405,7 +406,7 @@ class WorkflowContractTest extends ContractTest {
                     .getEmbeddings(0)
                     .getVectorList();
             assertEquals(
-                    cosine(probe, other),
+                    TestInputs.cosine(floats(probe), floats(other)),
                     similarity.getResults(0).getPoolResults(i).getScore(),
                     1e-5);
         }
@@ -422,18 +423,6 @@ class WorkflowContractTest extends ContractTest {
         assertTrue(
                 unknown.getStatus().getDetails().contains("v99"),
                 unknown.getStatus().getDetails());
-    }
-
-    private static double cosine(List<Float> a, List<Float> b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.size(); i++) {
-            dot += a.get(i) * b.get(i);
-            na += a.get(i) * a.get(i);
-            nb += b.get(i) * b.get(i);
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     private Workflow createWithMetadata(String id, String... keysAndValues) {
@@ -479,5 +468,13 @@ class WorkflowContractTest extends ContractTest {
 
     private static List<String> ids(MultiWorkflowResponse answer) {
         return answer.getWorkflowsList().stream().map(Workflow::getId).toList();
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] array = new float[values.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = values.get(i);
+        }
+        return array;
     }
 }

@@ -1,6 +1,7 @@
 package dev.runneragent.workflow;
 
 import static dev.runneragent.testing.Api.asAdmin;
+import static dev.runneragent.testing.RunnerPolls.pollItem;
 import static dev.runneragent.workflow.WorkflowResultsTest.GREEN;
 import static dev.runneragent.workflow.WorkflowResultsTest.RED;
 import static dev.runneragent.workflow.WorkflowResultsTest.create;
@@ -41,21 +42,6 @@ class WorkflowRunnerNodesTest {
                 .then()
                 .statusCode(200);
         return id;
-    }
-
-    private static JsonPath pollItem(String runnerId) {
-        for (int i = 0; i < 10; i++) {
-            JsonPath answer = asAdmin()
-                    .get(RUNNERS + "/" + runnerId + "/items")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            if (!answer.getList("runnerItems").isEmpty()) {
-                return answer;
-            }
-        }
-        throw new AssertionError("runner " + runnerId + " got no item");
     }
 
     private static String workflowOf(String id, String remoteModel) {

@@ -75,7 +75,11 @@ class WorkflowSimilarityTest {
         for (int p = 0; p < 2; p++) {
             List<Float> probeScores = answer.getList("results[" + p + "].poolResults.score", Float.class);
             for (int q = 0; q < 2; q++) {
-                assertEquals(cosine(vectors[p], vectors[2 + q]), probeScores.get(q), 1e-5, "probe " + p + " pool " + q);
+                assertEquals(
+                        TestInputs.cosine(vectors[p], vectors[2 + q]),
+                        probeScores.get(q),
+                        1e-5,
+                        "probe " + p + " pool " + q);
             }
         }
         List<Float> greenScores = answer.getList("results[1].poolResults.score", Float.class);
@@ -144,17 +148,5 @@ class WorkflowSimilarityTest {
                 .then()
                 .statusCode(400)
                 .body("status.details", containsString("probeInputs must hold at least one input"));
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }
