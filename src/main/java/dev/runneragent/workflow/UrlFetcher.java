@@ -67,9 +67,9 @@ final class UrlFetcher implements AutoCloseable {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
     }
 
-    /** The bytes at {@code url}. */
-    CompletableFuture<byte[]> fetch(String url) {
-        Fetch fetch = new Fetch(url);
+    /** The bytes at {@code url}, each chunk reserved in {@code held} as it arrives. */
+    CompletableFuture<byte[]> fetch(String url, FetchBudget.Held held) {
+        Fetch fetch = new Fetch(url, held);
         long deadline = connectTimeout.plus(readTimeout).toMillis();
         long timer = vertx.setTimer(
                 deadline,
@@ -93,9 +93,11 @@ final class UrlFetcher implements AutoCloseable {
         final String original;
         final CompletableFuture<byte[]> result = new CompletableFuture<>();
         final AtomicReference<HttpClientRequest> current = new AtomicReference<>();
+        final FetchBudget.Held held;
 
-        Fetch(String original) {
+        Fetch(String original, FetchBudget.Held held) {
             this.original = original;
+            this.held = held;
         }
 
         /** Runs a step of the fetch; anything it throws fails the fetch instead of vanishing in Vert.x's log. */
@@ -216,6 +218,14 @@ final class UrlFetcher implements AutoCloseable {
                 discard(response);
                 return;
             }
+            if (!fetch.held.reserve(chunk.length())) {
+                result.completeExceptionally(new FetchException(
+                        StatusCode.RPC_REQUEST_QUEUE_FULL,
+                        "the node holds as many fetched input bytes as it may (runner.workflow.max-fetched-bytes);"
+                                + " retry " + url + " later, or send smaller inputs"));
+                discard(response);
+                return;
+            }
             body.appendBuffer(chunk);
         });
         response.endHandler(done -> result.complete(body.getBytes()));
@@ -280,7 +290,14 @@ final class UrlFetcher implements AutoCloseable {
         if (cause instanceof FetchException fetch) {
             return fetch;
         }
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        // The causes say what failed ("Failed to create SSL connection" is caused by the certificate's check).
+        StringBuilder reason = new StringBuilder();
+        for (Throwable at = cause; at != null && reason.length() < 300; at = at.getCause()) {
+            String message = at.getMessage() == null ? at.getClass().getSimpleName() : at.getMessage();
+            if (reason.indexOf(message) < 0) {
+                reason.append(reason.isEmpty() ? "" : ": ").append(message);
+            }
+        }
         return new FetchException(StatusCode.INPUT_CONNECTION_FAILED, "GET " + url + " failed: " + reason);
     }
 

@@ -19,6 +19,12 @@ public interface WorkflowConfig {
     @WithDefault("20M")
     MemorySize maxInputBytes();
 
+    /**
+     * The fetched input bytes the node holds at once, across requests; a fetch past it fails its input with
+     * RPC_REQUEST_QUEUE_FULL. Unset: a quarter of the JVM's maximum heap.
+     */
+    Optional<MemorySize> maxFetchedBytes();
+
     /** Fetch URLs on loopback, link-local and private addresses too (tests, closed networks). */
     @WithDefault("false")
     boolean allowPrivateUrls();

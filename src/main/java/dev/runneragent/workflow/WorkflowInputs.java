@@ -6,6 +6,7 @@ import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.runneragent.workflow.GraphRun.Prepared;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletionException;
 public class WorkflowInputs {
 
     private final UrlFetcher fetcher;
+    private final FetchBudget budget;
 
     @Inject
     public WorkflowInputs(Vertx vertx, WorkflowConfig config) {
@@ -34,23 +36,31 @@ public class WorkflowInputs {
                 config.maxInputBytes().asLongValue(),
                 config.fetchConnectTimeout(),
                 config.fetchReadTimeout());
+        this.budget = new FetchBudget(config.maxFetchedBytes()
+                .map(MemorySize::asLongValue)
+                .orElse(Runtime.getRuntime().maxMemory() / 4));
     }
 
-    /** The inputs, each with an id, ready or failed, in request order. */
-    CompletableFuture<List<Prepared>> prepare(List<Input> inputs) {
+    /** A request's share of the fetched-bytes budget; closing it gives back what its fetches held. */
+    FetchBudget.Held hold() {
+        return budget.hold();
+    }
+
+    /** The inputs, each with an id, ready or failed, in request order; fetched bytes are reserved in {@code held}. */
+    CompletableFuture<List<Prepared>> prepare(List<Input> inputs, FetchBudget.Held held) {
         List<CompletableFuture<Prepared>> prepared = new ArrayList<>(inputs.size());
         for (Input input : inputs) {
             Input named = input.getId().isEmpty()
                     ? input.toBuilder().setId(GraphRun.newId()).build()
                     : input;
-            prepared.add(prepare(named));
+            prepared.add(prepare(named, held));
         }
         return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
                 .thenApply(
                         done -> prepared.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletableFuture<Prepared> prepare(Input input) {
+    private CompletableFuture<Prepared> prepare(Input input, FetchBudget.Held held) {
         Data data = input.getData();
         if (data.hasImage() && data.getImage().getBase64().isEmpty()) {
             if (data.getImage().getUrl().isEmpty()) {
@@ -59,6 +69,7 @@ public class WorkflowInputs {
             return fetch(
                     input,
                     data.getImage().getUrl(),
+                    held,
                     bytes -> data.toBuilder()
                             .setImage(data.getImage().toBuilder().setBase64(UnsafeByteOperations.unsafeWrap(bytes)))
                             .build());
@@ -70,6 +81,7 @@ public class WorkflowInputs {
             return fetch(
                     input,
                     data.getText().getUrl(),
+                    held,
                     bytes -> data.toBuilder()
                             .setText(data.getText().toBuilder().setRaw(new String(bytes, StandardCharsets.UTF_8)))
                             .build());
@@ -84,8 +96,9 @@ public class WorkflowInputs {
         return CompletableFuture.completedFuture(Prepared.ready(input));
     }
 
-    private CompletableFuture<Prepared> fetch(Input input, String url, java.util.function.Function<byte[], Data> with) {
-        return fetcher.fetch(url).handle((bytes, error) -> {
+    private CompletableFuture<Prepared> fetch(
+            Input input, String url, FetchBudget.Held held, java.util.function.Function<byte[], Data> with) {
+        return fetcher.fetch(url, held).handle((bytes, error) -> {
             if (error == null) {
                 return Prepared.ready(
                         input.toBuilder().setData(with.apply(bytes)).build());

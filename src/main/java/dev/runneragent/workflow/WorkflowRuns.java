@@ -130,7 +130,14 @@ public class WorkflowRuns {
     private record Run(List<Prepared> inputs, Map<String, Output[]> outputs) {}
 
     private CompletableFuture<Run> run(GraphRun graph, List<Input> requested) {
-        CompletableFuture<List<Prepared>> ready = inputs.prepare(requested);
+        FetchBudget.Held held = inputs.hold();
+        CompletableFuture<Run> run = fetchAndRun(graph, requested, held);
+        run.whenComplete((done, error) -> held.close()); // no input bytes are needed once every node has answered
+        return run;
+    }
+
+    private CompletableFuture<Run> fetchAndRun(GraphRun graph, List<Input> requested, FetchBudget.Held held) {
+        CompletableFuture<List<Prepared>> ready = inputs.prepare(requested, held);
         if (ready.isDone() && !ready.isCompletedExceptionally()) { // nothing to fetch: on from this thread
             List<Prepared> prepared = ready.join();
             return graph.run(prepared).thenApply(outputs -> new Run(prepared, outputs));

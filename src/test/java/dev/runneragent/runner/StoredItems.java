@@ -8,16 +8,16 @@ import java.sql.ResultSet;
 import java.time.Instant;
 
 /** What the runner-item table holds, read straight from the store, for tests that check the queue's effects. */
-final class StoredItems {
+public final class StoredItems {
 
     private final Db db;
 
-    StoredItems(Db db) {
+    public StoredItems(Db db) {
         this.db = db;
     }
 
     /** The item's state, or null when there is no such item. */
-    String state(String itemId) {
+    public String state(String itemId) {
         return column("state", itemId, rows -> rows.getString(1));
     }
 
@@ -26,12 +26,12 @@ final class StoredItems {
     }
 
     /** The response the item finished with. */
-    MultiOutputResponse response(String itemId) {
+    public MultiOutputResponse response(String itemId) {
         return column("response", itemId, rows -> Sql.getMessage(rows, "response", MultiOutputResponse.parser()));
     }
 
     /** The id of an item of {@code modelId}, or null when none was queued. */
-    String idOf(String modelId) {
+    public String idOf(String modelId) {
         return db.read(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT id FROM runner_items WHERE model_id = ?")) {
                 select.setString(1, modelId);

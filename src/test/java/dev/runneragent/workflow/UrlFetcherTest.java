@@ -8,8 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.testing.TestFiles;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -43,9 +48,13 @@ class UrlFetcherTest {
                 vertx, new AddressRules(allowPrivate, deny), 16 * 1024, Duration.ofMillis(500), Duration.ofMillis(800));
     }
 
+    private static FetchBudget.Held unlimited() {
+        return new FetchBudget(Long.MAX_VALUE).hold();
+    }
+
     private static UrlFetcher.FetchException refusal(UrlFetcher fetcher, String url) throws Exception {
-        ExecutionException failed =
-                assertThrows(ExecutionException.class, () -> fetcher.fetch(url).get(10, TimeUnit.SECONDS));
+        ExecutionException failed = assertThrows(
+                ExecutionException.class, () -> fetcher.fetch(url, unlimited()).get(10, TimeUnit.SECONDS));
         return (UrlFetcher.FetchException) failed.getCause();
     }
 
@@ -54,10 +63,10 @@ class UrlFetcherTest {
         try (UrlFetcher fetcher = fetcher(true, List.of())) {
             assertArrayEquals(
                     new byte[] {1, 2, 3, 4},
-                    fetcher.fetch(files.url("/small.bin")).get(10, TimeUnit.SECONDS));
+                    fetcher.fetch(files.url("/small.bin"), unlimited()).get(10, TimeUnit.SECONDS));
             assertArrayEquals(
                     new byte[] {1, 2, 3, 4},
-                    fetcher.fetch(files.url("/redirect/small.bin")).get(10, TimeUnit.SECONDS));
+                    fetcher.fetch(files.url("/redirect/small.bin"), unlimited()).get(10, TimeUnit.SECONDS));
         }
     }
 
@@ -135,7 +144,7 @@ class UrlFetcherTest {
             assertEquals(StatusCode.INPUT_OVER_LIMIT, chunked.code(), "counted as it arrives: " + chunked.getMessage());
             assertArrayEquals(
                     new byte[] {1, 2, 3, 4},
-                    fetcher.fetch(files.url("/chunked/small.bin")).get(10, TimeUnit.SECONDS));
+                    fetcher.fetch(files.url("/chunked/small.bin"), unlimited()).get(10, TimeUnit.SECONDS));
         }
     }
 
@@ -144,12 +153,94 @@ class UrlFetcherTest {
         try (UrlFetcher fetcher = fetcher(true, List.of("127.0.0.2"))) {
             assertArrayEquals(
                     new byte[] {1, 2, 3, 4},
-                    fetcher.fetch(files.url("/away/127.0.0.1/small.bin")).get(10, TimeUnit.SECONDS));
+                    fetcher.fetch(files.url("/away/127.0.0.1/small.bin"), unlimited())
+                            .get(10, TimeUnit.SECONDS));
             UrlFetcher.FetchException refused = refusal(fetcher, files.url("/away/127.0.0.2/small.bin"));
             assertEquals(StatusCode.INPUT_INVALID_URL, refused.code());
             assertTrue(
                     refused.getMessage().contains("resolves to 127.0.0.2; it is in runner.workflow.url-deny-list"),
                     refused.getMessage());
+        }
+    }
+
+    @Test
+    void fetchedBytesAreHeldWithinTheNodesBudgetUntilTheirRequestGivesThemBack() throws Exception {
+        FetchBudget budget = new FetchBudget(6);
+        try (UrlFetcher fetcher = fetcher(true, List.of())) {
+            FetchBudget.Held first = budget.hold();
+            assertArrayEquals(
+                    new byte[] {1, 2, 3, 4},
+                    fetcher.fetch(files.url("/small.bin"), first).get(10, TimeUnit.SECONDS));
+            assertEquals(4, budget.used());
+
+            FetchBudget.Held second = budget.hold();
+            ExecutionException full = assertThrows(
+                    ExecutionException.class,
+                    () -> fetcher.fetch(files.url("/small.bin"), second).get(10, TimeUnit.SECONDS));
+            UrlFetcher.FetchException refused = (UrlFetcher.FetchException) full.getCause();
+            assertEquals(StatusCode.RPC_REQUEST_QUEUE_FULL, refused.code());
+            assertTrue(refused.getMessage().contains("runner.workflow.max-fetched-bytes"), refused.getMessage());
+            assertEquals(4, budget.used(), "the refused fetch holds nothing");
+
+            first.close();
+            assertEquals(0, budget.used());
+            assertArrayEquals(
+                    new byte[] {1, 2, 3, 4},
+                    fetcher.fetch(files.url("/small.bin"), second).get(10, TimeUnit.SECONDS));
+            second.close();
+            assertEquals(0, budget.used());
+        }
+    }
+
+    @Test
+    void anHttpsServerWhoseCertificateIsNotTrustedIsAConnectionFailure() throws Exception {
+        // A self-signed certificate for 127.0.0.1, made by the JDK's keytool: trusted by nobody.
+        Path keyStore = Files.createTempDirectory("fetch-tls-").resolve("server.p12");
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-keystore",
+                        keyStore.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit",
+                        "-keyalg",
+                        "EC",
+                        "-alias",
+                        "server",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1")
+                .redirectErrorStream(true)
+                .start();
+        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes()));
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(true)
+                        .setKeyCertOptions(
+                                new PfxOptions().setPath(keyStore.toString()).setPassword("changeit")))
+                .requestHandler(request -> request.response().end("secret"))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        // A first TLS handshake in a cold JVM takes longer than the other tests' 500 ms connect timeout.
+        try (UrlFetcher fetcher = new UrlFetcher(
+                vertx, new AddressRules(true, List.of()), 1024, Duration.ofSeconds(10), Duration.ofSeconds(10))) {
+            UrlFetcher.FetchException refused =
+                    refusal(fetcher, "https://127.0.0.1:" + server.actualPort() + "/image.png");
+            assertEquals(StatusCode.INPUT_CONNECTION_FAILED, refused.code(), refused.getMessage());
+            assertTrue(
+                    refused.getMessage().matches("(?is).*(PKIX|certificat|handshake).*"),
+                    "refused for its certificate: " + refused.getMessage());
+        } finally {
+            server.close();
+            Files.delete(keyStore);
+            Files.delete(keyStore.getParent());
         }
     }
 

@@ -12,10 +12,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.runner.StoredItems;
+import dev.runneragent.store.Db;
 import dev.runneragent.testing.SampleModelsProfile;
+import dev.runneragent.testing.TestNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +41,9 @@ import org.junit.jupiter.api.Test;
 class WorkflowRunnerNodesTest {
 
     private static final String RUNNERS = "/v2/users/me/runners";
+
+    @Inject
+    Db db;
 
     /** Registers a runner bound to {@code modelId}; answers its id. */
     private static String runnerFor(String modelId) {
@@ -104,6 +116,42 @@ class WorkflowRunnerNodesTest {
                 answer.getString("results[0].outputs[1].status.details"));
         assertTrue(waitedMs >= 2_900, "waited the node timeout: " + waitedMs + " ms");
         assertTrue(waitedMs < 10_000, "answered soon after the 3 s node timeout: " + waitedMs + " ms");
+    }
+
+    @Test
+    void aCallerThatHangsUpCancelsItsRunnerItems() throws Exception {
+        String model = "remote-hang-up-" + UUID.randomUUID().toString().substring(0, 6);
+        runnerFor(model); // registered, but it never polls: the item waits
+        create("""
+                {"workflows":[{"id":"hang-up","nodes":[{"id":"remote","model":{"id":"%s"}}]}]}""".formatted(model));
+        StoredItems stored = new StoredItems(db);
+        byte[] body = inputs(image("r", RED)).getBytes(StandardCharsets.UTF_8);
+
+        try (Socket client = new Socket("127.0.0.1", RestAssured.port)) {
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /v2/workflows/hang-up/results HTTP/1.1\r\nHost: localhost\r\nAuthorization: Key "
+                            + TestNode.ADMIN_KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            awaitTrue(() -> stored.idOf(model) != null, "the node's item is queued");
+        } // the client hangs up before its answer
+
+        String item = stored.idOf(model);
+        // Cancelled for the hang-up, well before the 3 s node timeout would have ended it.
+        awaitTrue(() -> "CANCELLED".equals(stored.state(item)), "the item is cancelled");
+        assertEquals(StatusCode.RPC_CANCELED, stored.response(item).getStatus().getCode());
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError(what + " within 2.5 s");
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test
