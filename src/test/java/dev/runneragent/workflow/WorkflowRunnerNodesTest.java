@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +97,69 @@ class WorkflowRunnerNodesTest {
         assertEquals("crimson", answer.getString("results[0].outputs[1].data.concepts[0].id"));
         assertEquals("emerald", answer.getString("results[1].outputs[1].data.concepts[0].id"));
         assertEquals("g", answer.getString("results[1].outputs[1].input.id"));
+    }
+
+    @Test
+    void independentNodesAreDispatchedAtOnceAndAChildWaitsForItsParentsOutputs() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String first = "remote-first-" + tag;
+        String second = "remote-second-" + tag;
+        String child = "remote-child-" + tag;
+        String runner = "wf-runner-" + tag;
+        asAdmin()
+                .body("""
+                {"runners":[{"id":"%s","metadata":{"models":["%s","%s","%s"],"capacity":4}}]}""".formatted(runner, first, second, child))
+                .post(RUNNERS)
+                .then()
+                .statusCode(200);
+        create("""
+                {"workflows":[{"id":"fan-out","nodes":[
+                  {"id":"first","model":{"id":"%s"}},
+                  {"id":"second","model":{"id":"%s"}},
+                  {"id":"child","model":{"id":"%s"},"nodeInputs":[{"nodeId":"first"}]}]}]}""".formatted(first, second, child));
+
+        CompletableFuture<JsonPath> caller =
+                CompletableFuture.supplyAsync(() -> run("/v2/workflows/fan-out/results", inputs(image("r", RED)), 200));
+        // Both roots' items are queued while neither has an answer: the two nodes run side by side.
+        java.util.Map<String, String> items = new java.util.HashMap<>();
+        while (items.size() < 2) {
+            JsonPath polled = pollItem(runner);
+            for (int i = 0; i < polled.getList("runnerItems").size(); i++) {
+                String item = "runnerItems[" + i + "]";
+                items.put(polled.getString(item + ".postModelOutputsRequest.modelId"), polled.getString(item + ".id"));
+            }
+        }
+        assertEquals(java.util.Set.of(first, second), items.keySet(), "the child waits for its parent");
+        answer(runner, items.get(second), "second-concept");
+        answer(runner, items.get(first), "first-concept");
+
+        JsonPath childItem = pollItem(runner);
+        String request = "runnerItems[0].postModelOutputsRequest";
+        assertEquals(child, childItem.getString(request + ".modelId"));
+        // The child's input is the request's input with its parent's output data added.
+        assertEquals("first-concept", childItem.getString(request + ".inputs[0].data.concepts[0].id"));
+        assertFalse(
+                childItem.getString(request + ".inputs[0].data.image.base64").isEmpty());
+        answer(runner, childItem.getString("runnerItems[0].id"), "child-concept");
+
+        JsonPath answer = caller.get(20, TimeUnit.SECONDS);
+        assertEquals("SUCCESS", answer.getString("status.code"));
+        assertEquals(List.of(first, second, child), answer.getList("results[0].outputs.model.id"));
+        assertEquals(
+                List.of("first-concept", "second-concept", "child-concept"),
+                IntStream.range(0, 3)
+                        .mapToObj(i -> answer.getString("results[0].outputs[" + i + "].data.concepts[0].id"))
+                        .toList());
+    }
+
+    private static void answer(String runner, String itemId, String concept) {
+        asAdmin()
+                .body("""
+                {"runnerItemOutputs":[{"multiOutputResponse":{"status":{"code":"SUCCESS"},"outputs":[
+                  {"status":{"code":"SUCCESS"},"data":{"concepts":[{"id":"%s","value":0.7}]}}]}}]}""".formatted(concept))
+                .post(RUNNERS + "/" + runner + "/items/" + itemId + "/outputs")
+                .then()
+                .statusCode(200);
     }
 
     @Test
