@@ -1,0 +1,26 @@
+package dev.runneragent.agent;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** The node as an agent of an upstream hub: where the hub is and who the node is there. */
+@ConfigMapping(prefix = "runner.agent")
+public interface AgentConfig {
+
+    /** The upstream hub's base URL ({@code https://api.clarifai.com}, or a hub of this project); empty: no agent. */
+    Optional<String> controlPlaneUrl();
+
+    /** The upstream user whose runner this node is. */
+    Optional<String> userId();
+
+    /** That user's key (a personal access token) at the upstream. */
+    Optional<String> key();
+
+    /** This node's runner id at the upstream; empty: derived from the node name. */
+    Optional<String> runnerId();
+
+    /** The nodepool this node belongs to. */
+    @WithDefault("default")
+    String nodepoolId();
+}

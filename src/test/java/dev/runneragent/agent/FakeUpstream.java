@@ -1,0 +1,113 @@
+package dev.runneragent.agent;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An upstream that answers what a test scripts, per path, and records every request it gets: enough to watch the
+ * client's retries, refusals and circuit breaker, which a healthy hub never shows. Started for the test application
+ * by {@link Profile}, whose configuration points the agent at it.
+ */
+public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
+
+    /** A scripted answer. */
+    public record Answer(int status, String body) {}
+
+    /** A request as it arrived. */
+    public record Received(String method, String path, String authorization, String body) {}
+
+    public static final String USER = "upstream-user";
+    public static final String KEY = "upstream-key-0123456789";
+
+    private static HttpServer server;
+    private static final Map<String, Deque<Answer>> SCRIPTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
+
+    /** Answers requests to {@code path} with {@code answers} in turn; the last one repeats. */
+    public static void script(String path, Answer... answers) {
+        SCRIPTS.put(path, new ArrayDeque<>(List.of(answers)));
+    }
+
+    /** Forgets every script and every request. */
+    public static void reset() {
+        SCRIPTS.clear();
+        RECEIVED.clear();
+    }
+
+    /** The requests {@code path} got so far. */
+    public static List<Received> received(String path) {
+        return RECEIVED.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                RECEIVED.add(new Received(
+                        exchange.getRequestMethod(),
+                        path,
+                        exchange.getRequestHeaders().getFirst("Authorization"),
+                        body));
+                Deque<Answer> script = SCRIPTS.get(path);
+                Answer answer = script == null
+                        ? new Answer(404, "{\"status\":{\"code\":\"CONN_DOES_NOT_EXIST\"}}")
+                        : script.size() > 1 ? script.poll() : script.peek();
+                byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+                if (bytes.length > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(bytes);
+                    }
+                }
+            }
+        });
+        server.start();
+        return Map.of(
+                "runner.agent.control-plane-url",
+                        "http://127.0.0.1:" + server.getAddress().getPort(),
+                "runner.agent.user-id", USER,
+                "runner.agent.key", KEY);
+    }
+
+    @Override
+    public void stop() {
+        server.stop(0);
+    }
+
+    /** A test application whose agent's upstream is this fake. */
+    public static class Profile implements io.quarkus.test.junit.QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FakeUpstream.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // Short waits, so that retries and the breaker show within a test.
+            return Map.of(
+                    "dev.runneragent.agent.Upstream/postRunners/Retry/delay", "10",
+                    "dev.runneragent.agent.Upstream/getRunner/Retry/delay", "10",
+                    "dev.runneragent.agent.Upstream/listRunnerItems/Retry/delay", "10",
+                    "dev.runneragent.agent.Upstream/postRunnerItemOutputs/Retry/delay", "10",
+                    "dev.runneragent.agent.Upstream/listRunnerItems/Timeout/value", "1000");
+        }
+    }
+}
