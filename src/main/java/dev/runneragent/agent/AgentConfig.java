@@ -23,4 +23,8 @@ public interface AgentConfig {
     /** The nodepool this node belongs to. */
     @WithDefault("default")
     String nodepoolId();
+
+    /** How many long polls run side by side, each working on the item it pulled; also the items in flight at most. */
+    @WithDefault("4")
+    int pullLoops();
 }

@@ -1,0 +1,107 @@
+package dev.runneragent.agent;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runneragent.execution.TestInputs;
+import dev.runneragent.testing.NodeProcess;
+import dev.runneragent.testing.TestNode;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.awt.Color;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hub with no models of its own and an agent with the sample models, as two processes of the packaged node over
+ * loopback: the agent registers with the hub advertising its models, a workflow created on the hub over those models
+ * runs through runner items that the agent pulls, and the answers equal the agent's own local run.
+ */
+class AgentIT {
+
+    private static final String WORKFLOW = """
+            {"workflows":[{"id":"through-agent","nodes":[
+              {"id":"embed","model":{"id":"image-embedder"},"suppressOutput":true},
+              {"id":"from-embedding","model":{"id":"colour-from-embedding"},"nodeInputs":[{"nodeId":"embed"}]},
+              {"id":"classify","model":{"id":"colour-classifier"}}]}]}""";
+
+    private static RequestSpecification on(NodeProcess node) {
+        return given().baseUri(node.url())
+                .header("Authorization", "Key " + TestNode.ADMIN_KEY)
+                .contentType(ContentType.JSON);
+    }
+
+    private static String image(String id, Color colour) {
+        return "{\"id\":\"" + id + "\",\"data\":{\"image\":{\"base64\":\""
+                + Base64.getEncoder().encodeToString(TestInputs.solid(colour, 40)) + "\"}}}";
+    }
+
+    @Test
+    void aWorkflowOnTheHubRunsOnTheAgentsModelsAndAnswersAsALocalRun() {
+        try (NodeProcess hub = NodeProcess.start("agent-it-hub", Map.of());
+                NodeProcess agent = NodeProcess.start(
+                        "agent-it-agent",
+                        Map.of(
+                                "runner.models.dir",
+                                Path.of("models").toAbsolutePath().toString(),
+                                "runner.agent.control-plane-url",
+                                hub.url(),
+                                "runner.agent.user-id",
+                                TestNode.ADMIN,
+                                "runner.agent.key",
+                                TestNode.ADMIN_KEY,
+                                "runner.agent.runner-id",
+                                "agent-it-node"))) {
+            // Ready means registered: the hub knows the runner and the models it serves.
+            JsonPath runner = on(hub).get("/v2/users/me/runners/agent-it-node")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            assertTrue(runner.getList("runner.metadata.models").contains("colour-from-embedding"), runner.prettify());
+
+            on(hub).body(WORKFLOW).post("/v2/workflows").then().statusCode(200);
+            on(agent).body(WORKFLOW).post("/v2/workflows").then().statusCode(200);
+            String inputs = "{\"inputs\":["
+                    + String.join(
+                            ",",
+                            image("r", new Color(230, 20, 25)),
+                            image("g", new Color(25, 210, 40)),
+                            image("b", new Color(20, 30, 240)))
+                    + "]}";
+
+            JsonPath remote = on(hub).body(inputs)
+                    .post("/v2/workflows/through-agent/results")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            JsonPath local = on(agent)
+                    .body(inputs)
+                    .post("/v2/workflows/through-agent/results")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+
+            assertEquals("SUCCESS", remote.getString("status.code"), remote.prettify());
+            List<String> colours = List.of("red", "green", "blue");
+            for (int i = 0; i < 3; i++) {
+                for (int o = 0; o < 2; o++) {
+                    String concepts = "results[" + i + "].outputs[" + o + "].data.concepts";
+                    assertEquals(colours.get(i), remote.getString(concepts + "[0].id"));
+                    assertEquals(local.getList(concepts + ".id"), remote.getList(concepts + ".id"));
+                    assertEquals(
+                            local.getList(concepts + ".value", Float.class),
+                            remote.getList(concepts + ".value", Float.class),
+                            "the same model on the same input answers the same, here or through the hub");
+                }
+            }
+        }
+    }
+}
