@@ -1,5 +1,6 @@
 package dev.runneragent.agent;
 
+import com.clarifai.grpc.api.ComputeInfo;
 import com.clarifai.grpc.api.MultiOutputResponse;
 import com.clarifai.grpc.api.MultiRunnerItemResponse;
 import com.clarifai.grpc.api.Nodepool;
@@ -14,6 +15,8 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.runneragent.execution.ExecutionEngine;
 import dev.runneragent.execution.ModelFolder;
+import dev.runneragent.execution.Placement;
+import dev.runneragent.execution.Requirements;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -64,12 +67,43 @@ public class Agent {
         if (config.controlPlaneUrl().filter(url -> !url.isBlank()).isEmpty()) {
             return;
         }
+        checkNodepool(); // before anything is registered: a node that cannot serve the nodepool does not start
         runnerId = config.runnerId().filter(id -> !id.isBlank()).orElseGet(Agent::nodeName);
         running = true;
         state.set(State.REGISTERING);
         Thread starter = new Thread(this::registerThenPull, "agent-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /** The nodepool's computeInfo as a message, from {@code runner.agent.compute-info.*}. */
+    ComputeInfo nodepoolComputeInfo() {
+        AgentConfig.ComputeInfo given = config.computeInfo();
+        ComputeInfo.Builder info = ComputeInfo.newBuilder();
+        given.numAccelerators().ifPresent(info::setNumAccelerators);
+        given.acceleratorMemory().ifPresent(info::setAcceleratorMemory);
+        given.acceleratorType().ifPresent(info::addAllAcceleratorType);
+        given.cpuMemory().ifPresent(info::setCpuMemory);
+        return info.build();
+    }
+
+    /**
+     * Refuses to start, naming the missing resource, when this node's devices cannot meet the nodepool's
+     * computeInfo.
+     */
+    private void checkNodepool() {
+        Requirements need;
+        try {
+            need = Requirements.of(
+                    nodepoolComputeInfo(), config.computeInfo().cpuLimit().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("runner.agent.compute-info: " + e.getMessage(), e);
+        }
+        if (Placement.match(need, engine.inventory()) instanceof Placement.Shortfall shortfall) {
+            throw new IllegalStateException("This node cannot serve nodepool '" + config.nodepoolId()
+                    + "': its computeInfo (runner.agent.compute-info.*) " + shortfall.message()
+                    + (engine.inventory().simulated() ? " (a simulated inventory)" : ""));
+        }
     }
 
     void onStop(@Observes ShutdownEvent stopping) {
@@ -135,7 +169,7 @@ public class Agent {
         for (ModelFolder.Entry entry : engine.entries()) {
             models.addValues(Value.newBuilder().setStringValue(entry.model().getId()));
         }
-        Runner runner = Runner.newBuilder()
+        Runner.Builder runner = Runner.newBuilder()
                 .setId(runnerId)
                 .setDescription("runner-agent on " + nodeName())
                 .setNodepool(Nodepool.newBuilder().setId(config.nodepoolId()))
@@ -147,8 +181,12 @@ public class Agent {
                                 "capacity", Value.newBuilder().setNumberValue(1).build())
                         .putFields(
                                 "host",
-                                Value.newBuilder().setStringValue(nodeName()).build()))
-                .build();
+                                Value.newBuilder().setStringValue(nodeName()).build()));
+        if (!nodepoolComputeInfo().equals(ComputeInfo.getDefaultInstance())) {
+            // What the nodepool promises, so that the hub hands this runner only items that fit it. Without it, the
+            // runner declares nothing and is trusted with any item.
+            runner.setComputeInfo(nodepoolComputeInfo());
+        }
         upstream.postRunners(PostRunnersRequest.newBuilder().addRunners(runner).build());
         Log.infof(
                 "Agent: registered runner %s, serving %s",

@@ -2,6 +2,7 @@ package dev.runneragent.agent;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Optional;
 
 /** The node as an agent of an upstream hub: where the hub is and who the node is there. */
@@ -23,6 +24,28 @@ public interface AgentConfig {
     /** The nodepool this node belongs to. */
     @WithDefault("default")
     String nodepoolId();
+
+    /** What the nodepool promises its nodes; the agent refuses to start on a node that does not have it. */
+    ComputeInfo computeInfo();
+
+    /** A nodepool's {@code computeInfo}, as configuration. */
+    interface ComputeInfo {
+
+        /** Accelerators each node has. */
+        Optional<Integer> numAccelerators();
+
+        /** Memory of each accelerator ({@code 24Gi}). */
+        Optional<String> acceleratorMemory();
+
+        /** Accepted accelerator types ({@code NVIDIA-A10G}); empty: any. */
+        Optional<List<String>> acceleratorType();
+
+        /** CPUs ({@code 4}, {@code 500m}). */
+        Optional<String> cpuLimit();
+
+        /** CPU memory ({@code 16Gi}). */
+        Optional<String> cpuMemory();
+    }
 
     /** How many long polls run side by side, each working on the item it pulled; also the items in flight at most. */
     @WithDefault("4")

@@ -2,6 +2,7 @@ package dev.runneragent.agent;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runneragent.execution.TestInputs;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,22 +44,85 @@ class AgentIT {
                 + Base64.getEncoder().encodeToString(TestInputs.solid(colour, 40)) + "\"}}}";
     }
 
+    private static NodeProcess hub;
+
+    @BeforeAll
+    static void startHub() {
+        hub = NodeProcess.start("agent-it-hub", Map.of());
+    }
+
+    @AfterAll
+    static void stopHub() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private static Map<String, String> agentOf(String runnerId, String... more) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "runner.models.dir",
+                Path.of("models").toAbsolutePath().toString(),
+                "runner.agent.control-plane-url",
+                hub.url(),
+                "runner.agent.user-id",
+                TestNode.ADMIN,
+                "runner.agent.key",
+                TestNode.ADMIN_KEY,
+                "runner.agent.runner-id",
+                runnerId));
+        for (int i = 0; i < more.length; i += 2) {
+            settings.put(more[i], more[i + 1]);
+        }
+        return settings;
+    }
+
+    @Test
+    void aNodeThatCannotMeetItsNodepoolsComputeInfoRefusesToStartNamingTheResource() {
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> NodeProcess.start(
+                        "agent-it-mismatch",
+                        agentOf("agent-it-mismatch", "runner.agent.compute-info.num-accelerators", "2")));
+        assertTrue(
+                refused.getMessage().contains("its computeInfo (runner.agent.compute-info.*) needs 2 accelerator(s)"),
+                refused.getMessage());
+
+        // With an inventory that has them (simulated), the same nodepool is met: the node starts and registers.
+        try (NodeProcess agent = NodeProcess.start(
+                "agent-it-simulated",
+                agentOf(
+                        "agent-it-simulated",
+                        "runner.agent.compute-info.num-accelerators",
+                        "2",
+                        "runner.agent.compute-info.accelerator-type",
+                        "NVIDIA-A10G",
+                        "runner.devices.simulate",
+                        "gpu:2:24Gi:NVIDIA-A10G"))) {
+            JsonPath runner = on(hub).get("/v2/users/me/runners/agent-it-simulated")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            assertEquals(2, runner.getInt("runner.computeInfo.numAccelerators"));
+            assertEquals(
+                    "agent-it-simulated",
+                    on(agent)
+                            .get("/q/health/ready")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getString("checks.find { it.name == 'agent' }.data.runner"));
+        }
+        on(hub).body("{\"ids\":[\"agent-it-simulated\"]}")
+                .delete("/v2/users/me/runners")
+                .then()
+                .statusCode(200);
+    }
+
     @Test
     void aWorkflowOnTheHubRunsOnTheAgentsModelsAndAnswersAsALocalRun() {
-        try (NodeProcess hub = NodeProcess.start("agent-it-hub", Map.of());
-                NodeProcess agent = NodeProcess.start(
-                        "agent-it-agent",
-                        Map.of(
-                                "runner.models.dir",
-                                Path.of("models").toAbsolutePath().toString(),
-                                "runner.agent.control-plane-url",
-                                hub.url(),
-                                "runner.agent.user-id",
-                                TestNode.ADMIN,
-                                "runner.agent.key",
-                                TestNode.ADMIN_KEY,
-                                "runner.agent.runner-id",
-                                "agent-it-node"))) {
+        try (NodeProcess agent = NodeProcess.start("agent-it-agent", agentOf("agent-it-node"))) {
             // Ready means registered: the hub knows the runner and the models it serves.
             JsonPath runner = on(hub).get("/v2/users/me/runners/agent-it-node")
                     .then()
