@@ -80,11 +80,12 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
             }
         });
         server.start();
-        return Map.of(
-                "runner.agent.control-plane-url",
-                        "http://127.0.0.1:" + server.getAddress().getPort(),
-                "runner.agent.user-id", USER,
-                "runner.agent.key", KEY);
+        // The client's own URL: the agent itself stays off (it starts only with runner.agent.control-plane-url).
+        return Map.of("quarkus.rest-client.upstream.url", url(), "runner.agent.user-id", USER, "runner.agent.key", KEY);
+    }
+
+    public static String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     @Override

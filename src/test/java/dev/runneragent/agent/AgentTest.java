@@ -1,0 +1,119 @@
+package dev.runneragent.agent;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runneragent.agent.FakeUpstream.Answer;
+import dev.runneragent.execution.TestInputs;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.awt.Color;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's decisions against a scripted upstream, from the start of the node: a failing GetRunner is tried
+ * again, an unknown runner is registered with the served models, a pulled item runs on this node's engine and its
+ * outputs are posted, and a refused key stops the pulling and makes the node unready, saying why.
+ */
+@QuarkusTest
+@TestProfile(AgentTest.Scripted.class)
+class AgentTest {
+
+    private static final String RUNNERS = "/v2/users/" + FakeUpstream.USER + "/runners";
+    private static final String RUNNER = RUNNERS + "/fake-agent";
+
+    /** The fake upstream, scripted before the node starts, and the node configured as its agent. */
+    public static class Scripted implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ScriptedUpstream.class));
+        }
+    }
+
+    public static class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
+
+        private final FakeUpstream fake = new FakeUpstream();
+
+        @Override
+        public Map<String, String> start() {
+            fake.start();
+            FakeUpstream.reset();
+            String red = Base64.getEncoder().encodeToString(TestInputs.solid(new Color(230, 20, 25), 16));
+            FakeUpstream.script(
+                    RUNNER,
+                    new Answer(503, "{\"status\":{\"code\":\"RPC_SERVER_UNAVAILABLE\"}}"),
+                    new Answer(404, "{\"status\":{\"code\":\"RUNNER_DOES_NOT_EXIST\"}}"));
+            FakeUpstream.script(
+                    RUNNERS,
+                    new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"},\"runners\":[{\"id\":\"fake-agent\"}]}"));
+            FakeUpstream.script(
+                    RUNNER + "/items",
+                    new Answer(200, """
+                            {"status":{"code":"SUCCESS"},"runnerItems":[{"id":"item-1",
+                              "postModelOutputsRequest":{"modelId":"colour-classifier",
+                                "inputs":[{"id":"in-1","data":{"image":{"base64":"%s"}}}]}}]}""".formatted(red)),
+                    new Answer(401, "{\"status\":{\"code\":\"CONN_KEY_INVALID\",\"details\":\"key revoked\"}}"));
+            FakeUpstream.script(
+                    RUNNER + "/items/item-1/outputs", new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
+            return Map.of(
+                    "runner.agent.control-plane-url",
+                    FakeUpstream.url(),
+                    "runner.agent.user-id",
+                    FakeUpstream.USER,
+                    "runner.agent.key",
+                    FakeUpstream.KEY,
+                    "runner.agent.runner-id",
+                    "fake-agent",
+                    "runner.agent.pull-loops",
+                    "1");
+        }
+
+        @Override
+        public void stop() {
+            fake.stop();
+        }
+    }
+
+    @Inject
+    Agent agent;
+
+    @Test
+    void registersRunsAnItemReportsItAndStopsWhenTheKeyIsRefused() throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (agent.state() != Agent.State.STOPPED && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+
+        assertEquals(Agent.State.STOPPED, agent.state());
+        assertTrue(agent.problem().contains("key revoked"), agent.problem());
+        assertEquals(2, FakeUpstream.received(RUNNER).size(), "a GetRunner answered 503 is tried again");
+        List<FakeUpstream.Received> registered = FakeUpstream.received(RUNNERS);
+        assertEquals(1, registered.size());
+        assertEquals("POST", registered.get(0).method());
+        assertTrue(
+                registered.get(0).body().contains("\"id\":\"fake-agent\""),
+                registered.get(0).body());
+        assertTrue(registered.get(0).body().contains("\"colour-classifier\""), "advertises the served models");
+        List<FakeUpstream.Received> posted = FakeUpstream.received(RUNNER + "/items/item-1/outputs");
+        assertEquals(1, posted.size());
+        assertTrue(
+                posted.get(0).body().contains("\"id\":\"red\""),
+                "the engine's answer: " + posted.get(0).body());
+        assertEquals(2, FakeUpstream.received(RUNNER + "/items").size(), "no poll after the key was refused");
+
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(503)
+                .body("checks.find { it.name == 'agent' }.status", org.hamcrest.Matchers.equalTo("DOWN"))
+                .body("checks.find { it.name == 'agent' }.data.problem", containsString("refused the key"));
+    }
+}
