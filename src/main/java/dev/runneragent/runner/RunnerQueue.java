@@ -9,6 +9,7 @@ import dev.runneragent.runner.ItemStore.State;
 import dev.runneragent.runner.Waiters.Waiter;
 import dev.runneragent.store.Db;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +37,7 @@ import java.util.function.Function;
  * done, failed or cancelled. Waiting polls and callers hear of a change only after its transaction commits: here
  * directly, on the other replicas through {@link HubSignals}. Reports from runners are {@link ItemReports}.
  */
+@Startup // its gauges (runner_hub_leader among them) are exported from the start, not from the first use
 @ApplicationScoped
 public class RunnerQueue {
 
