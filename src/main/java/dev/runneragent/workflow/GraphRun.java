@@ -20,9 +20,9 @@ import dev.runneragent.api.ApiException;
 import dev.runneragent.api.StatusCodes;
 import dev.runneragent.execution.ModelFolder;
 import dev.runneragent.execution.ModelSpec;
+import dev.runneragent.store.Sql;
 import io.quarkus.logging.Log;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -311,11 +311,7 @@ final class GraphRun {
     }
 
     private Timestamp now() {
-        Instant now = clock.instant();
-        return Timestamp.newBuilder()
-                .setSeconds(now.getEpochSecond())
-                .setNanos(now.getNano())
-                .build();
+        return Sql.timestamp(clock.instant());
     }
 
     /**

@@ -21,11 +21,11 @@ import com.google.protobuf.Timestamp;
 import dev.runneragent.api.ApiException;
 import dev.runneragent.api.Caller;
 import dev.runneragent.api.ResourceKind;
+import dev.runneragent.store.Sql;
 import dev.runneragent.workflow.GraphRun.Prepared;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -361,10 +361,6 @@ public class WorkflowRuns {
     }
 
     private Timestamp now() {
-        Instant now = clock.instant();
-        return Timestamp.newBuilder()
-                .setSeconds(now.getEpochSecond())
-                .setNanos(now.getNano())
-                .build();
+        return Sql.timestamp(clock.instant());
     }
 }
