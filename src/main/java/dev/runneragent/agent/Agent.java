@@ -54,7 +54,7 @@ public class Agent {
     private final AtomicReference<State> state = new AtomicReference<>(State.OFF);
     private volatile String problem = "";
     private volatile boolean running;
-    private String runnerId;
+    private volatile String runnerId;
 
     @Inject
     public Agent(AgentConfig config, Upstream upstream, ExecutionEngine engine) {
@@ -141,6 +141,9 @@ public class Agent {
                 Log.warnf("Agent: %s; trying again", problem);
             }
             pause(++failures);
+        }
+        if (!running) {
+            return; // the node is stopping
         }
         problem = "";
         state.set(State.PULLING);
