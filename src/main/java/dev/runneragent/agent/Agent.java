@@ -25,6 +25,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,8 +36,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code runner.agent.pull-loops} long polls; each runs the item it pulled on the execution engine and posts the
  * outputs. Transport failures back off with jitter; a refused key stops the loops and makes the node unready.
  *
- * <p>Not yet: lease renewal while an item runs, the durable outbox, draining on shutdown (items in flight when the
- * node stops go back to the hub when their lease expires), loops sized by free local capacity.
+ * <p>Outputs go through the {@link Outbox}: kept in the node's store before they are posted, posted again until the
+ * hub takes them, also after a restart.
+ *
+ * <p>Not yet: lease renewal while an item runs, draining on shutdown (items in flight when the node stops go back
+ * to the hub when their lease expires), loops sized by free local capacity.
  */
 @ApplicationScoped
 public class Agent {
@@ -51,16 +56,21 @@ public class Agent {
     private final AgentConfig config;
     private final Upstream upstream;
     private final ExecutionEngine engine;
+    private final Outbox outbox;
+    /** Items whose results are being posted now, so that the flusher and a pull loop never post one twice at once. */
+    private final Set<String> delivering = ConcurrentHashMap.newKeySet();
+
     private final AtomicReference<State> state = new AtomicReference<>(State.OFF);
     private volatile String problem = "";
     private volatile boolean running;
     private volatile String runnerId;
 
     @Inject
-    public Agent(AgentConfig config, Upstream upstream, ExecutionEngine engine) {
+    public Agent(AgentConfig config, Upstream upstream, ExecutionEngine engine, Outbox outbox) {
         this.config = config;
         this.upstream = upstream;
         this.engine = engine;
+        this.outbox = outbox;
     }
 
     void onStart(@Observes StartupEvent started) {
@@ -147,6 +157,9 @@ public class Agent {
         }
         problem = "";
         state.set(State.PULLING);
+        Thread flusher = new Thread(this::flush, "agent-outbox");
+        flusher.setDaemon(true);
+        flusher.start();
         for (int i = 0; i < config.pullLoops(); i++) {
             Thread loop = new Thread(this::pull, "agent-pull-" + (i + 1));
             loop.setDaemon(true);
@@ -221,24 +234,89 @@ public class Agent {
         }
     }
 
-    /** Runs one item on this node's engine and posts its outputs; an item the hub took back is dropped. */
+    /**
+     * Runs one item on this node's engine, keeps its outputs in the outbox, and posts them. A post that fails stays
+     * in the outbox for the flusher; outputs the hub will never take (the item was cancelled, or went to another
+     * runner after its lease) are dropped with a log line.
+     */
     private void work(RunnerItem item) {
         MultiOutputResponse outputs = item.hasPostModelOutputsRequest()
                 ? engine.predict(item.getPostModelOutputsRequest())
                 : failure("this agent runs only postModelOutputsRequest items");
+        outbox.put(runnerId, item.getId(), outputs);
+        deliver(new Outbox.Entry(runnerId, item.getId(), outputs, 0));
+    }
+
+    /** What became of a post from the outbox. */
+    private enum Delivery {
+        /** The result left the outbox: the hub took it, or will never take it. */
+        DONE,
+        /** The hub could not be reached; the result stays. */
+        FAILED,
+        /** Another thread is posting this result right now. */
+        BUSY
+    }
+
+    /** Posts a kept result, one thread per result at a time. A refused key is thrown, the result kept. */
+    private Delivery deliver(Outbox.Entry entry) {
+        if (!delivering.add(entry.itemId())) {
+            return Delivery.BUSY;
+        }
+        try {
+            return post(entry);
+        } finally {
+            delivering.remove(entry.itemId());
+        }
+    }
+
+    private Delivery post(Outbox.Entry entry) {
         try {
             upstream.postRunnerItemOutputs(
-                    runnerId,
-                    item.getId(),
+                    entry.runnerId(),
+                    entry.itemId(),
                     PostRunnerItemOutputsRequest.newBuilder()
-                            .addRunnerItemOutputs(RunnerItemOutput.newBuilder().setMultiOutputResponse(outputs))
+                            .addRunnerItemOutputs(
+                                    RunnerItemOutput.newBuilder().setMultiOutputResponse(entry.response()))
                             .build());
+            outbox.remove(entry.runnerId(), entry.itemId());
+            return Delivery.DONE;
         } catch (UpstreamException.Refused refused) {
             if (refused.unauthorized()) {
+                outbox.failed(entry.runnerId(), entry.itemId());
                 throw refused;
             }
             // RUNNER_ITEM_CANCELLED: the caller gave up, or the item went to another runner after its lease.
-            Log.infof("Agent: the outputs of item %s were not taken: %s", item.getId(), refused.getMessage());
+            Log.infof("Agent: the outputs of item %s were not taken: %s", entry.itemId(), refused.getMessage());
+            outbox.remove(entry.runnerId(), entry.itemId());
+            return Delivery.DONE;
+        } catch (RuntimeException e) {
+            outbox.failed(entry.runnerId(), entry.itemId());
+            Log.warnf("Agent: the outputs of item %s wait in the outbox: %s", entry.itemId(), e.getMessage());
+            return Delivery.FAILED;
+        }
+    }
+
+    /** Posts what waits in the outbox (results of earlier runs too) every {@code runner.agent.outbox-retry}. */
+    private void flush() {
+        while (running) {
+            try {
+                for (Outbox.Entry entry : outbox.pending(runnerId, 100)) {
+                    if (!running || deliver(entry) == Delivery.FAILED) {
+                        break; // the hub cannot be reached: try again later
+                    }
+                }
+            } catch (UpstreamException.Refused refused) {
+                stop("the upstream refused the key: " + refused.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                Log.warnf("Agent: the outbox could not be flushed: %s", e.getMessage());
+            }
+            try {
+                Thread.sleep(config.outboxRetry().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

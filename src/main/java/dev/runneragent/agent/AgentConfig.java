@@ -2,6 +2,7 @@ package dev.runneragent.agent;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,6 +47,10 @@ public interface AgentConfig {
         /** CPU memory ({@code 16Gi}). */
         Optional<String> cpuMemory();
     }
+
+    /** How often results that could not be posted are posted again. */
+    @WithDefault("5s")
+    Duration outboxRetry();
 
     /** How many long polls run side by side, each working on the item it pulled; also the items in flight at most. */
     @WithDefault("4")

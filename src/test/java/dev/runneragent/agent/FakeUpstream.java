@@ -20,8 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
 
-    /** A scripted answer. */
-    public record Answer(int status, String body) {}
+    /** A scripted answer, given after {@code delayMillis} (a long poll that finds nothing takes a while). */
+    public record Answer(int status, String body, long delayMillis) {
+        public Answer(int status, String body) {
+            this(status, body, 0);
+        }
+    }
 
     /** A request as it arrived. */
     public record Received(String method, String path, String authorization, String body) {}
@@ -69,6 +73,13 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
                 Answer answer = script == null
                         ? new Answer(404, "{\"status\":{\"code\":\"CONN_DOES_NOT_EXIST\"}}")
                         : script.size() > 1 ? script.poll() : script.peek();
+                if (answer.delayMillis() > 0) {
+                    try {
+                        Thread.sleep(answer.delayMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -79,6 +90,7 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
                 }
             }
         });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a slow answer blocks no other
         server.start();
         // The client's own URL: the agent itself stays off (it starts only with runner.agent.control-plane-url).
         return Map.of("quarkus.rest-client.upstream.url", url(), "runner.agent.user-id", USER, "runner.agent.key", KEY);

@@ -1,0 +1,104 @@
+package dev.runneragent.agent;
+
+import com.clarifai.grpc.api.MultiOutputResponse;
+import dev.runneragent.store.Db;
+import dev.runneragent.store.Sql;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finished items' outputs, kept in the node's store until the upstream hub has taken them: written before the first
+ * post, deleted after the hub's acknowledgement, and posted again (also after a restart) while the hub cannot be
+ * reached.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    /** A result waiting for the hub. */
+    public record Entry(String runnerId, String itemId, MultiOutputResponse response, int attempts) {}
+
+    private final Db db;
+    private final Clock clock;
+
+    @Inject
+    public Outbox(Db db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Keeps {@code response} as the result of {@code itemId}; a result kept already stays as it was. */
+    public void put(String runnerId, String itemId, MultiOutputResponse response) {
+        db.inTransaction(c -> {
+            try (PreparedStatement exists =
+                    c.prepareStatement("SELECT 1 FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
+                exists.setString(1, runnerId);
+                exists.setString(2, itemId);
+                try (ResultSet rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return null;
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO agent_outbox"
+                    + " (runner_id, item_id, response, created_at, attempts) VALUES (?, ?, ?, ?, 0)")) {
+                insert.setString(1, runnerId);
+                insert.setString(2, itemId);
+                insert.setBytes(3, response.toByteArray());
+                Sql.setTime(insert, 4, clock.instant());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Counts a failed post of the result. */
+    public void failed(String runnerId, String itemId) {
+        db.inTransaction(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE agent_outbox SET attempts = attempts + 1 WHERE runner_id = ? AND item_id = ?")) {
+                update.setString(1, runnerId);
+                update.setString(2, itemId);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /** Forgets the result: the hub took it, or will never take it. */
+    public void remove(String runnerId, String itemId) {
+        db.inTransaction(c -> {
+            try (PreparedStatement delete =
+                    c.prepareStatement("DELETE FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
+                delete.setString(1, runnerId);
+                delete.setString(2, itemId);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** The oldest results of {@code runnerId} waiting for the hub, at most {@code limit}. */
+    public List<Entry> pending(String runnerId, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement query = c.prepareStatement("SELECT item_id, response, attempts FROM agent_outbox"
+                    + " WHERE runner_id = ? ORDER BY created_at, item_id LIMIT ?")) {
+                query.setString(1, runnerId);
+                query.setInt(2, limit);
+                List<Entry> entries = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        entries.add(new Entry(
+                                runnerId,
+                                rows.getString("item_id"),
+                                Sql.getMessage(rows, "response", MultiOutputResponse.parser()),
+                                rows.getInt("attempts")));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+}

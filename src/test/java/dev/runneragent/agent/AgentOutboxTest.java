@@ -1,0 +1,145 @@
+package dev.runneragent.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.clarifai.grpc.api.MultiOutputResponse;
+import com.clarifai.grpc.api.status.Status;
+import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.agent.FakeUpstream.Answer;
+import dev.runneragent.execution.TestInputs;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.awt.Color;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's outbox against a scripted upstream: outputs the hub cannot take yet stay in the node's store and are
+ * posted again until it takes them; results left by an earlier run are posted too; outputs the hub will never take
+ * (the item was cancelled) are dropped.
+ */
+@QuarkusTest
+@TestProfile(AgentOutboxTest.Scripted.class)
+class AgentOutboxTest {
+
+    private static final String RUNNER = "/v2/users/" + FakeUpstream.USER + "/runners/outbox-agent";
+
+    public static class Scripted implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ScriptedUpstream.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // One retry per post inside the client, a flush every 300 ms: failures show within the test.
+            return Map.of(
+                    "dev.runneragent.agent.Upstream/postRunnerItemOutputs/Retry/maxRetries", "1",
+                    "dev.runneragent.agent.Upstream/postRunnerItemOutputs/Retry/delay", "10",
+                    "runner.agent.outbox-retry", "300ms");
+        }
+    }
+
+    public static class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
+
+        private final FakeUpstream fake = new FakeUpstream();
+
+        @Override
+        public Map<String, String> start() {
+            fake.start();
+            FakeUpstream.reset();
+            String green = Base64.getEncoder().encodeToString(TestInputs.solid(new Color(25, 210, 40), 16));
+            FakeUpstream.script(RUNNER, new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"},\"runner\":{}}"));
+            FakeUpstream.script(
+                    RUNNER + "/items",
+                    new Answer(200, """
+                            {"status":{"code":"SUCCESS"},"runnerItems":[{"id":"item-1",
+                              "postModelOutputsRequest":{"modelId":"colour-classifier",
+                                "inputs":[{"id":"in-1","data":{"image":{"base64":"%s"}}}]}}]}""".formatted(green)),
+                    new Answer(200, "{\"status\":{\"code\":\"RUNNER_NEEDS_RETRY\"}}", 500));
+            String unavailable = "{\"status\":{\"code\":\"RPC_SERVER_UNAVAILABLE\"}}";
+            FakeUpstream.script(
+                    RUNNER + "/items/item-1/outputs",
+                    new Answer(503, unavailable),
+                    new Answer(503, unavailable),
+                    new Answer(503, unavailable),
+                    new Answer(503, unavailable),
+                    new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
+            return Map.of(
+                    "runner.agent.control-plane-url",
+                    FakeUpstream.url(),
+                    "runner.agent.user-id",
+                    FakeUpstream.USER,
+                    "runner.agent.key",
+                    FakeUpstream.KEY,
+                    "runner.agent.runner-id",
+                    "outbox-agent",
+                    "runner.agent.pull-loops",
+                    "1");
+        }
+
+        @Override
+        public void stop() {
+            fake.stop();
+        }
+    }
+
+    @Inject
+    Outbox outbox;
+
+    private static void await(BooleanSupplier condition, String what) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError(what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void outputsTheHubCannotTakeYetArePostedAgainUntilItDoes() throws Exception {
+        String outputs = RUNNER + "/items/item-1/outputs";
+        await(() -> FakeUpstream.received(outputs).size() >= 5, "posted until the hub takes it");
+        await(() -> outbox.pending("outbox-agent", 10).isEmpty(), "delivered by the flusher");
+        List<FakeUpstream.Received> posts = FakeUpstream.received(outputs);
+        // A post tries twice here (one retry in the client): five posts mean the outbox kept the result after the
+        // first two failed deliveries and the flusher posted it again, until the hub took it.
+        assertEquals(5, posts.size(), "four failures, then the hub took it");
+        assertTrue(
+                posts.get(4).body().contains("\"id\":\"green\""), posts.get(4).body());
+    }
+
+    @Test
+    void resultsLeftByAnEarlierRunArePostedAndOnesTheHubRefusesAreDropped() throws Exception {
+        MultiOutputResponse earlier = MultiOutputResponse.newBuilder()
+                .setStatus(Status.newBuilder().setCode(StatusCode.SUCCESS))
+                .build();
+        FakeUpstream.script(RUNNER + "/items/item-old/outputs", new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
+        FakeUpstream.script(
+                RUNNER + "/items/item-cancelled/outputs",
+                new Answer(409, "{\"status\":{\"code\":\"RUNNER_ITEM_CANCELLED\"}}"));
+        outbox.put("outbox-agent", "item-old", earlier);
+        outbox.put("outbox-agent", "item-cancelled", earlier);
+
+        await(
+                () -> outbox.pending("outbox-agent", 10).stream()
+                        .noneMatch(e ->
+                                e.itemId().startsWith("item-old") || e.itemId().equals("item-cancelled")),
+                "both leave the outbox");
+        assertEquals(
+                1, FakeUpstream.received(RUNNER + "/items/item-old/outputs").size());
+        assertEquals(
+                1,
+                FakeUpstream.received(RUNNER + "/items/item-cancelled/outputs").size(),
+                "not tried again");
+    }
+}
