@@ -16,10 +16,6 @@ final class FetchBudget {
         this.limit = limit;
     }
 
-    long limit() {
-        return limit;
-    }
-
     long used() {
         return used.get();
     }

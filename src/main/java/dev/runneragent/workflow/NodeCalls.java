@@ -97,16 +97,13 @@ public class NodeCalls {
             return dispatcher.submitAsync(
                     userId, request, new Target("", "", workflowId), Resources.NONE, config.nodeTimeout());
         }
-        if (localModel(modelId, "").isPresent()) {
+        Optional<ModelFolder.Entry> otherVersion = localModel(modelId, "");
+        if (otherVersion.isPresent()) {
             return refusal(
                     StatusCode.MODEL_DOES_NOT_EXIST,
                     "this node serves model '" + modelId + "' at version '"
-                            + localModel(modelId, "")
-                                    .get()
-                                    .model()
-                                    .getModelVersion()
-                                    .getId()
-                            + "', not '" + versionId + "', and no registered runner serves that version");
+                            + otherVersion.get().model().getModelVersion().getId() + "', not '" + versionId
+                            + "', and no registered runner serves that version");
         }
         return refusal(
                 StatusCode.MODEL_NOT_DEPLOYED,

@@ -8,16 +8,16 @@ import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.agent.FakeUpstream.Answer;
 import dev.runneragent.execution.TestInputs;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.awt.Color;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -48,14 +48,15 @@ class AgentOutboxTest {
         }
     }
 
-    public static class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
-
-        private final FakeUpstream fake = new FakeUpstream();
+    public static class ScriptedUpstream extends FakeUpstream.AsAgent {
 
         @Override
-        public Map<String, String> start() {
-            fake.start();
-            FakeUpstream.reset();
+        protected String runnerId() {
+            return "outbox-agent";
+        }
+
+        @Override
+        protected void script() {
             String green = Base64.getEncoder().encodeToString(TestInputs.solid(new Color(25, 210, 40), 16));
             FakeUpstream.script(RUNNER, new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"},\"runner\":{}}"));
             FakeUpstream.script(
@@ -73,36 +74,14 @@ class AgentOutboxTest {
                     new Answer(503, unavailable),
                     new Answer(503, unavailable),
                     new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
-            return Map.of(
-                    "runner.agent.control-plane-url",
-                    FakeUpstream.url(),
-                    "runner.agent.user-id",
-                    FakeUpstream.USER,
-                    "runner.agent.key",
-                    FakeUpstream.KEY,
-                    "runner.agent.runner-id",
-                    "outbox-agent",
-                    "runner.agent.pull-loops",
-                    "1");
-        }
-
-        @Override
-        public void stop() {
-            fake.stop();
         }
     }
 
     @Inject
     Outbox outbox;
 
-    private static void await(BooleanSupplier condition, String what) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError(what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Waits.until(condition, Duration.ofSeconds(20), what);
     }
 
     @Test

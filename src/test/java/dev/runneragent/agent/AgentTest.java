@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runneragent.agent.FakeUpstream.Answer;
 import dev.runneragent.execution.TestInputs;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.awt.Color;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,14 +38,15 @@ class AgentTest {
         }
     }
 
-    public static class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
-
-        private final FakeUpstream fake = new FakeUpstream();
+    public static class ScriptedUpstream extends FakeUpstream.AsAgent {
 
         @Override
-        public Map<String, String> start() {
-            fake.start();
-            FakeUpstream.reset();
+        protected String runnerId() {
+            return "fake-agent";
+        }
+
+        @Override
+        protected void script() {
             String red = Base64.getEncoder().encodeToString(TestInputs.solid(new Color(230, 20, 25), 16));
             FakeUpstream.script(
                     RUNNER,
@@ -64,22 +64,6 @@ class AgentTest {
                     new Answer(401, "{\"status\":{\"code\":\"CONN_KEY_INVALID\",\"details\":\"key revoked\"}}"));
             FakeUpstream.script(
                     RUNNER + "/items/item-1/outputs", new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
-            return Map.of(
-                    "runner.agent.control-plane-url",
-                    FakeUpstream.url(),
-                    "runner.agent.user-id",
-                    FakeUpstream.USER,
-                    "runner.agent.key",
-                    FakeUpstream.KEY,
-                    "runner.agent.runner-id",
-                    "fake-agent",
-                    "runner.agent.pull-loops",
-                    "1");
-        }
-
-        @Override
-        public void stop() {
-            fake.stop();
         }
     }
 
@@ -88,12 +72,8 @@ class AgentTest {
 
     @Test
     void registersRunsAnItemReportsItAndStopsWhenTheKeyIsRefused() throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (agent.state() != Agent.State.STOPPED && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
+        Waits.until(() -> agent.state() == Agent.State.STOPPED, Duration.ofSeconds(20), "the agent stops pulling");
 
-        assertEquals(Agent.State.STOPPED, agent.state());
         assertTrue(agent.problem().contains("key revoked"), agent.problem());
         assertEquals(2, FakeUpstream.received(RUNNER).size(), "a GetRunner answered 503 is tried again");
         List<FakeUpstream.Received> registered = FakeUpstream.received(RUNNERS);

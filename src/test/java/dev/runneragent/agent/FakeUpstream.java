@@ -105,6 +105,44 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
         server.stop(0);
     }
 
+    /**
+     * The fake, scripted before the test application starts, with that application as its agent: runner
+     * {@link #runnerId()} of {@link #USER}, with one pull loop.
+     */
+    public abstract static class AsAgent implements QuarkusTestResourceLifecycleManager {
+
+        private final FakeUpstream fake = new FakeUpstream();
+
+        /** The runner id the agent uses. */
+        protected abstract String runnerId();
+
+        /** Scripts the fake's answers (with {@link FakeUpstream#script}); the agent starts right after. */
+        protected abstract void script();
+
+        @Override
+        public Map<String, String> start() {
+            fake.start();
+            reset();
+            script();
+            return Map.of(
+                    "runner.agent.control-plane-url",
+                    url(),
+                    "runner.agent.user-id",
+                    USER,
+                    "runner.agent.key",
+                    KEY,
+                    "runner.agent.runner-id",
+                    runnerId(),
+                    "runner.agent.pull-loops",
+                    "1");
+        }
+
+        @Override
+        public void stop() {
+            fake.stop();
+        }
+    }
+
     /** A test application whose agent's upstream is this fake. */
     public static class Profile implements io.quarkus.test.junit.QuarkusTestProfile {
         @Override

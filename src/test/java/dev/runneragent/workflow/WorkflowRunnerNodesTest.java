@@ -17,6 +17,7 @@ import dev.runneragent.runner.StoredItems;
 import dev.runneragent.store.Db;
 import dev.runneragent.testing.SampleModelsProfile;
 import dev.runneragent.testing.TestNode;
+import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -208,14 +209,9 @@ class WorkflowRunnerNodesTest {
         assertEquals(StatusCode.RPC_CANCELED, stored.response(item).getStatus().getCode());
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws Exception {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError(what + " within 2.5 s");
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        Waits.until(condition, java.time.Duration.ofMillis(2_500), what);
     }
 
     @Test
