@@ -20,27 +20,45 @@ import dev.runneragent.execution.Requirements;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The node as a runner of an upstream hub, when {@code runner.agent.control-plane-url} is set: it registers itself
- * (or finds its runner from an earlier start), advertising the models it serves, then runs
- * {@code runner.agent.pull-loops} long polls; each runs the item it pulled on the execution engine and posts the
- * outputs. Transport failures back off with jitter; a refused key stops the loops and makes the node unready.
+ * The node as a runner of an upstream hub, when {@code runner.agent.control-plane-url} is set.
  *
- * <p>Outputs go through the {@link Outbox}: kept in the node's store before they are posted, posted again until the
- * hub takes them, also after a restart.
- *
- * <p>Not yet: lease renewal while an item runs, draining on shutdown (items in flight when the node stops go back
- * to the hub when their lease expires), loops sized by free local capacity.
+ * <ul>
+ *   <li><b>Start.</b> The node's devices must meet the nodepool's computeInfo, or the node does not start. The agent
+ *       finds its runner from an earlier start, or registers it advertising the models it serves (loaded and warmed
+ *       before the node starts).
+ *   <li><b>Pull.</b> {@code runner.agent.pull-loops} long polls, each running the item it pulled on the engine; a
+ *       loop polls only while the engine's queues have room ({@link Pacing}). An empty poll is followed by the next at
+ *       once; failures back off with jitter; a refused key stops the loops and makes the node unready.
+ *   <li><b>Leases.</b> {@link Leases} renews the lease of each item in flight and cancels the local work of an item
+ *       whose lease is lost.
+ *   <li><b>Outbox.</b> Outputs are kept in the node's store before they are posted, and posted again until the hub
+ *       takes them, also after a restart ({@link Outbox}).
+ *   <li><b>Drain.</b> On shutdown the loops stop pulling, items in flight get {@code runner.agent.drain-timeout} to
+ *       finish, what is still running is handed back, the outbox is flushed, and with
+ *       {@code runner.agent.deregister-on-exit} the runner is deleted.
+ * </ul>
  */
 @ApplicationScoped
 public class Agent {
@@ -50,40 +68,70 @@ public class Agent {
         OFF,
         REGISTERING,
         PULLING,
-        STOPPED
+        STOPPED,
+        DRAINING
     }
+
+    /** Extra time after the drain timeout for handing back and flushing the outbox. */
+    private static final Duration FLUSH_GRACE = Duration.ofSeconds(5);
 
     private final AgentConfig config;
     private final Upstream upstream;
     private final ExecutionEngine engine;
     private final Outbox outbox;
+    private final AgentMetrics metrics;
+    private final Leases leases;
+    private final Pacing pacing;
     /** Items whose results are being posted now, so that the flusher and a pull loop never post one twice at once. */
     private final Set<String> delivering = ConcurrentHashMap.newKeySet();
+    /** The engine calls of the pull loops, on threads of their own, so that a lost lease can cancel one. */
+    private final ExecutorService runs;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OFF);
     private volatile String problem = "";
-    private volatile boolean running;
+    /** False once the node stops, or the key was refused: no new poll starts. */
+    private volatile boolean pulling;
+
     private volatile String runnerId;
+    /** When the upstream last answered anything (System.nanoTime), for readiness. */
+    private volatile long lastAnswer;
+    /** When each pull loop last moved, for liveness. */
+    private volatile AtomicLongArray loopBeats = new AtomicLongArray(0);
 
     @Inject
-    public Agent(AgentConfig config, Upstream upstream, ExecutionEngine engine, Outbox outbox) {
+    public Agent(AgentConfig config, Upstream upstream, ExecutionEngine engine, Outbox outbox, AgentMetrics metrics) {
         this.config = config;
         this.upstream = upstream;
         this.engine = engine;
         this.outbox = outbox;
+        this.metrics = metrics;
+        this.leases = new Leases(upstream, metrics, config.lease(), config.leaseRenewal());
+        this.pacing = new Pacing(engine::busiestQueue, 10);
+        AtomicInteger runThreads = new AtomicInteger();
+        this.runs = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "agent-run-" + runThreads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     void onStart(@Observes StartupEvent started) {
-        if (config.controlPlaneUrl().filter(url -> !url.isBlank()).isEmpty()) {
+        if (!enabled()) {
             return;
         }
         checkNodepool(); // before anything is registered: a node that cannot serve the nodepool does not start
         runnerId = config.runnerId().filter(id -> !id.isBlank()).orElseGet(Agent::nodeName);
-        running = true;
+        outbox.recount();
+        metrics.gauges(outbox::depth, leases::size);
+        pulling = true;
         state.set(State.REGISTERING);
         Thread starter = new Thread(this::registerThenPull, "agent-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    private boolean enabled() {
+        return config.controlPlaneUrl().filter(url -> !url.isBlank()).isPresent();
     }
 
     /** The nodepool's computeInfo as a message, from {@code runner.agent.compute-info.*}. */
@@ -116,8 +164,64 @@ public class Agent {
         }
     }
 
-    void onStop(@Observes ShutdownEvent stopping) {
-        running = false;
+    /**
+     * Drains (SIGTERM, or any stop of the node): no new poll, items in flight get {@code runner.agent.drain-timeout}
+     * to finish, what still runs then is handed back, the outbox is flushed, and the runner is deleted if so
+     * configured. Runs before the node's store and engine close.
+     */
+    void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent stopping) {
+        pulling = false;
+        if (!enabled() || runnerId == null) {
+            return;
+        }
+        State before = state.getAndSet(State.DRAINING);
+        long started = System.nanoTime();
+        long deadline = started + config.drainTimeout().toNanos();
+        Log.infof(
+                "Agent: draining (was %s): %d item(s) in flight get %s to finish",
+                before, leases.size(), config.drainTimeout());
+        while (leases.size() > 0 && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        int handedBack = 0;
+        for (Leases.Held item : leases.all()) {
+            if (item.lose("the node is shutting down")) {
+                handBack(item.itemId);
+                handedBack++;
+            }
+        }
+        leases.stop();
+        long flushDeadline = System.nanoTime() + FLUSH_GRACE.toNanos();
+        int left = before == State.PULLING ? flushUntil(flushDeadline) : 0;
+        if (config.deregisterOnExit() && before != State.REGISTERING) {
+            try {
+                upstream.deleteRunners(List.of(runnerId));
+                Log.infof("Agent: deleted runner %s (runner.agent.deregister-on-exit)", runnerId);
+            } catch (RuntimeException e) {
+                Log.warnf("Agent: runner %s could not be deleted: %s", runnerId, e.getMessage());
+            }
+        }
+        Log.infof(
+                "Agent: drained in %d ms: %d item(s) handed back, %d result(s) left in the outbox for the next start",
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), handedBack, left);
+    }
+
+    /** Posts what the outbox holds until it is empty, the hub cannot be reached, or {@code deadline}; answers what is left. */
+    private int flushUntil(long deadline) {
+        try {
+            for (Outbox.Entry entry : outbox.pending(runnerId, 1000)) {
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+                while (deliver(entry) == Delivery.BUSY && System.nanoTime() < deadline) {
+                    sleep(10); // a loop posts it now
+                }
+            }
+            return outbox.pending(runnerId, 1000).size();
+        } catch (RuntimeException e) {
+            Log.warnf("Agent: the outbox could not be flushed: %s", e.getMessage());
+            return -1;
+        }
     }
 
     public State state() {
@@ -133,13 +237,39 @@ public class Agent {
         return runnerId;
     }
 
+    /** Time since the upstream last answered anything; null before it ever did. */
+    public Duration sinceLastAnswer() {
+        long last = lastAnswer;
+        return last == 0 ? null : Duration.ofNanos(System.nanoTime() - last);
+    }
+
+    /** The longest time any pull loop has not moved; zero when no loop runs. */
+    public Duration longestStall() {
+        AtomicLongArray beats = loopBeats;
+        long now = System.nanoTime();
+        long stall = 0;
+        for (int i = 0; i < beats.length(); i++) {
+            stall = Math.max(stall, now - beats.get(i));
+        }
+        return state.get() == State.PULLING ? Duration.ofNanos(stall) : Duration.ZERO;
+    }
+
+    public int inFlight() {
+        return leases.size();
+    }
+
+    private void answered() {
+        lastAnswer = System.nanoTime();
+    }
+
     private void registerThenPull() {
         int failures = 0;
-        while (running) {
+        while (pulling) {
             try {
                 register();
                 break;
             } catch (UpstreamException.Refused refused) {
+                answered();
                 if (refused.unauthorized()) {
                     stop("the upstream refused the key: " + refused.getMessage());
                     return;
@@ -152,18 +282,25 @@ public class Agent {
             }
             pause(++failures);
         }
-        if (!running) {
+        if (!pulling || !state.compareAndSet(State.REGISTERING, State.PULLING)) {
             return; // the node is stopping
         }
+        answered();
         problem = "";
-        state.set(State.PULLING);
+        leases.start(runnerId);
         Thread flusher = new Thread(this::flush, "agent-outbox");
         flusher.setDaemon(true);
         flusher.start();
+        AtomicLongArray beats = new AtomicLongArray(config.pullLoops());
+        for (int i = 0; i < beats.length(); i++) {
+            beats.set(i, System.nanoTime());
+        }
+        loopBeats = beats;
         for (int i = 0; i < config.pullLoops(); i++) {
-            Thread loop = new Thread(this::pull, "agent-pull-" + (i + 1));
-            loop.setDaemon(true);
-            loop.start();
+            int loop = i;
+            Thread thread = new Thread(() -> pull(loop), "agent-pull-" + (i + 1));
+            thread.setDaemon(true);
+            thread.start();
         }
         Log.infof(
                 "Agent: runner %s of user %s at %s, %d pull loop(s)",
@@ -209,24 +346,51 @@ public class Agent {
                 runnerId, models.getValuesList().size() + " model(s)");
     }
 
-    private void pull() {
+    private void pull(int loop) {
         int failures = 0;
-        while (running) {
+        Runnable beat = () -> loopBeats.set(loop, System.nanoTime());
+        while (pulling) {
+            beat.run();
             try {
-                MultiRunnerItemResponse polled = upstream.listRunnerItems(runnerId);
+                if (!pacing.awaitRoom(() -> pulling, beat)) {
+                    return;
+                }
+                long polled = System.nanoTime();
+                MultiRunnerItemResponse answer = upstream.listRunnerItems(runnerId);
+                answered();
                 failures = 0;
-                for (RunnerItem item : polled.getRunnerItemsList()) {
-                    work(item);
+                metrics.poll(
+                        answer.getRunnerItemsCount() > 0 ? AgentMetrics.Outcome.ITEMS : AgentMetrics.Outcome.EMPTY,
+                        System.nanoTime() - polled);
+                for (RunnerItem item : answer.getRunnerItemsList()) {
+                    metrics.item(AgentMetrics.Outcome.PULLED);
+                    metrics.stage(AgentMetrics.Stage.PULL, System.nanoTime() - polled);
+                    beat.run();
+                    if (pulling) {
+                        work(item);
+                    } else {
+                        handBack(item.getId()); // pulled as the node began to stop
+                    }
                 }
             } catch (UpstreamException.Refused refused) {
+                answered();
+                metrics.poll(AgentMetrics.Outcome.ERROR, 0);
                 if (refused.unauthorized()) {
                     stop("the upstream refused the key: " + refused.getMessage());
                     return;
                 }
-                Log.errorf("Agent: a poll was refused: %s", refused.getMessage());
+                if (refused.code() == StatusCode.RUNNER_DOES_NOT_EXIST) {
+                    reregister();
+                } else {
+                    Log.errorf("Agent: a poll was refused: %s", refused.getMessage());
+                }
                 pause(++failures);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
-                if (running) {
+                metrics.poll(AgentMetrics.Outcome.ERROR, 0);
+                if (pulling) {
                     Log.warnf("Agent: a poll failed: %s; backing off", e.getMessage());
                     pause(++failures);
                 }
@@ -234,17 +398,80 @@ public class Agent {
         }
     }
 
+    /** The hub no longer knows this runner (deleted while the node ran): registers it again, once for all loops. */
+    private synchronized void reregister() {
+        try {
+            register();
+        } catch (RuntimeException e) {
+            Log.warnf("Agent: registering runner %s again failed: %s", runnerId, e.getMessage());
+        }
+    }
+
     /**
-     * Runs one item on this node's engine, keeps its outputs in the outbox, and posts them. A post that fails stays
-     * in the outbox for the flusher; outputs the hub will never take (the item was cancelled, or went to another
-     * runner after its lease) are dropped with a log line.
+     * Runs one item on this node's engine while {@link Leases} keeps its lease, keeps its outputs in the outbox, and
+     * posts them. A post that fails stays in the outbox for the flusher; outputs the hub will never take (the item
+     * was cancelled, or went to another runner after its lease) are dropped with a log line.
      */
     private void work(RunnerItem item) {
-        MultiOutputResponse outputs = item.hasPostModelOutputsRequest()
-                ? engine.predict(item.getPostModelOutputsRequest())
-                : failure("this agent runs only postModelOutputsRequest items");
-        outbox.put(runnerId, item.getId(), outputs);
-        deliver(new Outbox.Entry(runnerId, item.getId(), outputs, 0));
+        Leases.Held held = leases.hold(item.getId());
+        long pulled = System.nanoTime();
+        try {
+            Future<MultiOutputResponse> run = runs.submit(() -> {
+                long started = System.nanoTime();
+                metrics.stage(AgentMetrics.Stage.LOCAL_QUEUE, started - pulled);
+                try {
+                    return item.hasPostModelOutputsRequest()
+                            ? engine.predict(item.getPostModelOutputsRequest())
+                            : failure("this agent runs only postModelOutputsRequest items");
+                } finally {
+                    metrics.stage(AgentMetrics.Stage.RUN, System.nanoTime() - started);
+                }
+            });
+            held.working(run);
+            MultiOutputResponse outputs;
+            try {
+                outputs = run.get();
+            } catch (CancellationException cancelled) {
+                return; // the lease was lost, or the item handed back: Leases and the drain logged why
+            } catch (ExecutionException e) {
+                outputs = failure("the item failed on this runner: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (held.lost() != null) {
+                return;
+            }
+            long finished = System.nanoTime();
+            outbox.put(runnerId, item.getId(), outputs);
+            metrics.item(
+                    outputs.getStatus().getCode() == StatusCode.FAILURE
+                            ? AgentMetrics.Outcome.FAILED
+                            : AgentMetrics.Outcome.COMPLETED);
+            leases.release(held); // the outbox holds the result now; the hub's lease no longer matters
+            if (deliver(new Outbox.Entry(runnerId, item.getId(), outputs, 0)) == Delivery.DONE) {
+                metrics.stage(AgentMetrics.Stage.POST, System.nanoTime() - finished);
+            }
+        } finally {
+            leases.release(held);
+        }
+    }
+
+    /** Gives an item back to the hub (it goes back to its queue, the attempt not counted); its lease ends anyway. */
+    private void handBack(String itemId) {
+        try {
+            upstream.report(
+                    runnerId,
+                    itemId,
+                    com.clarifai.grpc.api.status.Status.newBuilder()
+                            .setCode(StatusCode.RUNNER_NEEDS_RETRY)
+                            .setDetails("runner " + runnerId + " is shutting down")
+                            .build());
+            metrics.item(AgentMetrics.Outcome.HANDED_BACK);
+            Log.infof("Agent: handed item %s back", itemId);
+        } catch (RuntimeException e) {
+            Log.warnf("Agent: item %s could not be handed back (its lease will expire): %s", itemId, e.getMessage());
+        }
     }
 
     /** What became of a post from the outbox. */
@@ -298,10 +525,10 @@ public class Agent {
 
     /** Posts what waits in the outbox (results of earlier runs too) every {@code runner.agent.outbox-retry}. */
     private void flush() {
-        while (running) {
+        while (pulling) {
             try {
                 for (Outbox.Entry entry : outbox.pending(runnerId, 100)) {
-                    if (!running || deliver(entry) == Delivery.FAILED) {
+                    if (!pulling || deliver(entry) == Delivery.FAILED) {
                         break; // the hub cannot be reached: try again later
                     }
                 }
@@ -331,18 +558,20 @@ public class Agent {
     private void stop(String why) {
         problem = why;
         state.set(State.STOPPED);
-        running = false;
+        pulling = false;
         Log.errorf("Agent: stopped pulling: %s", why);
     }
 
-    /** Waits before the next try: exponential from 0.5 s to 30 s, with full jitter. */
+    /** Waits before the next try ({@link Pacing#backoffMillis}). */
     private void pause(int failures) {
-        long ceiling = Math.min(30_000L, 500L << Math.min(failures, 6));
+        sleep(Pacing.backoffMillis(failures, ThreadLocalRandom.current().nextDouble()));
+    }
+
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
         }
     }
 

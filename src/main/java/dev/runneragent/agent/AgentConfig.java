@@ -52,7 +52,41 @@ public interface AgentConfig {
     @WithDefault("5s")
     Duration outboxRetry();
 
-    /** How many long polls run side by side, each working on the item it pulled; also the items in flight at most. */
+    /**
+     * How many long polls run side by side, each working on the item it pulled; also the items in flight at most. A
+     * loop polls only while the engine's queues have room, so that what it pulls starts soon.
+     */
     @WithDefault("4")
     int pullLoops();
+
+    /**
+     * How long the upstream keeps an item leased to this runner without a word from it (the hub's
+     * {@code runner.hub.lease}). Work whose lease could not be renewed for this long is cancelled here: the upstream
+     * has given the item to another runner.
+     */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** How often the lease of each item in flight is renewed (a progress report); well under {@code lease}. */
+    @WithDefault("15s")
+    Duration leaseRenewal();
+
+    /**
+     * On shutdown (SIGTERM), how long items in flight may take to finish; what is still running then is handed back
+     * to the upstream. The node's grace period (Kubernetes' terminationGracePeriodSeconds) must be longer.
+     */
+    @WithDefault("30s")
+    Duration drainTimeout();
+
+    /** On shutdown, delete this node's runner at the upstream (for nodes that do not come back under the same id). */
+    @WithDefault("false")
+    boolean deregisterOnExit();
+
+    /** Not ready when the upstream has not answered for this long (a long poll answers within runner.hub.long-poll). */
+    @WithDefault("60s")
+    Duration readyStaleness();
+
+    /** Not live when a pull loop has not moved for this long (stuck in a call or an item). */
+    @WithDefault("5m")
+    Duration stuckAfter();
 }

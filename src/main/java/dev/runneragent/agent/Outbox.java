@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Finished items' outputs, kept in the node's store until the upstream hub has taken them: written before the first
@@ -24,6 +25,8 @@ public class Outbox {
 
     private final Db db;
     private final Clock clock;
+    /** Results kept, as counted at the last {@link #recount} and changed since; -1 before the first count. */
+    private final AtomicLong depth = new AtomicLong(-1);
 
     @Inject
     public Outbox(Db db, Clock clock) {
@@ -33,14 +36,14 @@ public class Outbox {
 
     /** Keeps {@code response} as the result of {@code itemId}; a result kept already stays as it was. */
     public void put(String runnerId, String itemId, MultiOutputResponse response) {
-        db.inTransaction(c -> {
+        boolean kept = db.inTransaction(c -> {
             try (PreparedStatement exists =
                     c.prepareStatement("SELECT 1 FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
                 exists.setString(1, runnerId);
                 exists.setString(2, itemId);
                 try (ResultSet rows = exists.executeQuery()) {
                     if (rows.next()) {
-                        return null;
+                        return false;
                     }
                 }
             }
@@ -52,8 +55,29 @@ public class Outbox {
                 Sql.setTime(insert, 4, clock.instant());
                 insert.executeUpdate();
             }
-            return null;
+            return true;
         });
+        if (kept) {
+            depth.incrementAndGet();
+        }
+    }
+
+    /** Counts the results kept, for {@link #depth}. */
+    public long recount() {
+        long kept = db.read(c -> {
+            try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM agent_outbox");
+                    ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+        depth.set(kept);
+        return kept;
+    }
+
+    /** The results kept, of every runner id this node has had, without a query. */
+    public long depth() {
+        return Math.max(0, depth.get());
     }
 
     /** Counts a failed post of the result. */
@@ -70,7 +94,7 @@ public class Outbox {
 
     /** Forgets the result: the hub took it, or will never take it. */
     public void remove(String runnerId, String itemId) {
-        db.inTransaction(c -> {
+        int deleted = db.inTransaction(c -> {
             try (PreparedStatement delete =
                     c.prepareStatement("DELETE FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
                 delete.setString(1, runnerId);
@@ -78,6 +102,7 @@ public class Outbox {
                 return delete.executeUpdate();
             }
         });
+        depth.addAndGet(-deleted);
     }
 
     /** The oldest results of {@code runnerId} waiting for the hub, at most {@code limit}. */

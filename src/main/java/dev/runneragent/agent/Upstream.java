@@ -124,6 +124,20 @@ public class Upstream {
                 MultiRunnerItemOutputResponse.newBuilder());
     }
 
+    /**
+     * A status without outputs on an item this runner holds: progress (SUCCESS) renews its lease, RUNNER_NEEDS_RETRY
+     * hands it back. Not retried here: the caller reports again on its own schedule, so a slow upstream never holds
+     * up the other items' renewals for long.
+     */
+    @Timeout(5_000)
+    public MultiRunnerItemOutputResponse report(String runnerId, String runnerItemId, Status status) {
+        String body = ProtoJson.print(
+                PostRunnerItemOutputsRequest.newBuilder().setStatus(status).build());
+        return read(
+                api.postRunnerItemOutputs(authorization(), userId(), runnerId, runnerItemId, body),
+                MultiRunnerItemOutputResponse.newBuilder());
+    }
+
     @Timeout(10_000)
     @Retry(
             maxRetries = 2,

@@ -108,6 +108,12 @@ final class Batcher implements AutoCloseable {
         arriving.addAndGet(count);
     }
 
+    /** How full the queue is, from 0 (empty) to 1 (full: inputs are refused). */
+    double fill() {
+        int waiting = queue.size();
+        return waiting / (double) Math.max(1, waiting + queue.remainingCapacity());
+    }
+
     /** Takes back an announcement whose inputs will not be submitted (encoding failed unexpectedly). */
     void withdraw(int count) {
         arriving.addAndGet(-count);

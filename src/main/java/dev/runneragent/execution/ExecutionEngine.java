@@ -127,6 +127,15 @@ public class ExecutionEngine {
         return placements;
     }
 
+    /** How full the fullest model queue is, from 0 to 1: the room this node has for more work. */
+    public double busiestQueue() {
+        double busiest = 0;
+        for (LoadedModel model : models.values()) {
+            busiest = Math.max(busiest, model.batcher.fill());
+        }
+        return busiest;
+    }
+
     /**
      * Runs {@code request} and waits for its outputs, at most {@code runner.execution.timeout} from the call. An
      * input's own problem (an undecodable image, a text too long, a full queue) fails only that input's output;

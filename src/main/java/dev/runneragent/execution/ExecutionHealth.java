@@ -6,12 +6,14 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.health.Startup;
 
 /**
- * Readiness of the engine: its models are loaded and warmed (the engine finishes both before the node starts), with
+ * Readiness (and start) of the engine: its models are loaded and warmed (the engine finishes both before the node starts), with
  * the device inventory, whether it is simulated, and what was skipped.
  */
 @Readiness
+@Startup
 @ApplicationScoped
 public class ExecutionHealth implements HealthCheck {
 

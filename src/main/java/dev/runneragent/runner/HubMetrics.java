@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * <p>Events, counted by the replica where they happen, so they too sum over replicas:
  * {@code runner_hub_items_submitted_total}, {@code runner_hub_items_finished_total} (per {@code state}: done,
  * failed, cancelled), {@code runner_hub_lease_expiries_total} (per model), {@code runner_hub_poll_wait_seconds}
- * (per {@code outcome}: items or empty) and {@code runner_hub_polls_waiting}.
+ * (per {@code outcome}: items or empty), {@code runner_hub_items_queue_wait_seconds} (submission to lease) and
+ * {@code runner_hub_polls_waiting}.
  */
 @ApplicationScoped
 public class HubMetrics {
@@ -45,6 +46,7 @@ public class HubMetrics {
     private final Counter submitted;
     private final Timer pollItems;
     private final Timer pollEmpty;
+    private final Timer queueWait;
 
     @Inject
     public HubMetrics(MeterRegistry registry) {
@@ -54,6 +56,12 @@ public class HubMetrics {
                 .register(registry);
         this.pollItems = pollTimer("items");
         this.pollEmpty = pollTimer("empty");
+        this.queueWait = Timer.builder("runner.hub.items.queue.wait")
+                .description("time from an item's submission to its lease (the first stage of its latency)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
     }
 
     private Timer pollTimer(String outcome) {
@@ -137,6 +145,11 @@ public class HubMetrics {
                 .description("leases that ended without a report from their runner")
                 .register(registry)
                 .increment();
+    }
+
+    /** An item leased: its time since it was submitted (earlier attempts included). */
+    void queueWait(Duration waited) {
+        queueWait.record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
     void pollAnswered(Duration waited, boolean items) {

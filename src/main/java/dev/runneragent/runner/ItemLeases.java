@@ -47,7 +47,7 @@ final class ItemLeases {
                         + " AND state = 'PENDING' ORDER BY pk LIMIT ? FOR UPDATE SKIP LOCKED)"
                         + " UPDATE runner_items r SET state = 'LEASED', lease_owner = ?, lease_expires_at = ?,"
                         + " attempts = r.attempts + 1 FROM claimed WHERE r.pk = claimed.pk"
-                        + " RETURNING r.pk, r.id, r.model_id, r.attempts, r.request")) {
+                        + " RETURNING r.pk, r.id, r.model_id, r.attempts, r.request, r.created_at")) {
             ItemStore.bind(lease, all);
             List<Leased> leased = new ArrayList<>(leasedRows(lease, 0));
             leased.sort(Comparator.comparingLong(Leased::pk));
@@ -106,7 +106,7 @@ final class ItemLeases {
     /** Candidates H2 reads beyond the limit, for those that concurrent polls claim first. */
     private static final int CANDIDATE_SLACK = 16;
 
-    private static final String LEASED_COLUMNS = "pk, id, model_id, attempts, request";
+    private static final String LEASED_COLUMNS = "pk, id, model_id, attempts, request, created_at";
 
     /** The rows {@code select} answers as leases; {@code attemptsAdded} is what the lease adds to their attempts. */
     private static List<Leased> leasedRows(PreparedStatement select, int attemptsAdded) throws SQLException {
@@ -118,7 +118,8 @@ final class ItemLeases {
                         rows.getString("id"),
                         rows.getString("model_id"),
                         Sql.getMessage(rows, "request", PostModelOutputsRequest.parser()),
-                        rows.getInt("attempts") + attemptsAdded));
+                        rows.getInt("attempts") + attemptsAdded,
+                        Sql.getTime(rows, "created_at")));
             }
         }
         return leased;

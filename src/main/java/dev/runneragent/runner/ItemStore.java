@@ -54,7 +54,8 @@ public class ItemStore {
             Instant deadline) {}
 
     /** An item a poll leased: the attempt counts from 1. */
-    public record Leased(long pk, String id, String modelId, PostModelOutputsRequest request, int attempt) {}
+    public record Leased(
+            long pk, String id, String modelId, PostModelOutputsRequest request, int attempt, Instant createdAt) {}
 
     /** An item as a report, a sweep or a cancellation sees it, locked for the rest of the transaction. */
     public record Row(

@@ -176,6 +176,8 @@ public class RunnerQueue {
             return;
         }
         if (!leased.isEmpty()) {
+            Instant now = clock.instant();
+            leased.forEach(item -> metrics.queueWait(Duration.between(item.createdAt(), now)));
             if (!waiter.answer().complete(leased)) {
                 handBack(runner, leased); // the poll ended while this attempt leased
             } else if (leased.size() == waiter.capacity()) {
