@@ -456,7 +456,7 @@ public final class QueueBench {
         static Database h2() throws IOException {
             Path folder = Files.createTempDirectory("queue-bench-");
             return new Database("H2", false, "jdbc:h2:file:" + folder + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH", null, null, folder);
+                    + "DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0", null, null, folder); // as the node's own URL
         }
 
         static Database postgres(String adminUrl) throws SQLException {

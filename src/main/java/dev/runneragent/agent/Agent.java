@@ -518,7 +518,11 @@ public class Agent {
             return Delivery.DONE;
         } catch (RuntimeException e) {
             outbox.failed(entry.runnerId(), entry.itemId());
-            Log.warnf("Agent: the outputs of item %s wait in the outbox: %s", entry.itemId(), e.getMessage());
+            if (entry.attempts() == 0) { // later failures of the same result say nothing new
+                Log.warnf("Agent: the outputs of item %s wait in the outbox: %s", entry.itemId(), e.getMessage());
+            } else {
+                Log.debugf("Agent: the outputs of item %s still wait: %s", entry.itemId(), e.getMessage());
+            }
             return Delivery.FAILED;
         }
     }

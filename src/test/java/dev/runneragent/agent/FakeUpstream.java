@@ -28,7 +28,8 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
     }
 
     /** A request as it arrived. */
-    public record Received(String method, String path, String authorization, String body) {}
+    /** A request the fake got, and when (System.nanoTime). */
+    public record Received(String method, String path, String authorization, String body, long atNanos) {}
 
     public static final String USER = "upstream-user";
     public static final String KEY = "upstream-key-0123456789";
@@ -68,7 +69,8 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
                         exchange.getRequestMethod(),
                         path,
                         exchange.getRequestHeaders().getFirst("Authorization"),
-                        body));
+                        body,
+                        System.nanoTime()));
                 Deque<Answer> script = SCRIPTS.get(path);
                 Answer answer = script == null
                         ? new Answer(404, "{\"status\":{\"code\":\"CONN_DOES_NOT_EXIST\"}}")

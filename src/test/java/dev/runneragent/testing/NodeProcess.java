@@ -23,14 +23,15 @@ public final class NodeProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final String name;
-    private final Process process;
+    private final List<String> command;
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private Process process;
 
-    private NodeProcess(String name, Process process, Path dataDir, Path log, int port) {
+    private NodeProcess(String name, List<String> command, Path dataDir, Path log, int port) {
         this.name = name;
-        this.process = process;
+        this.command = command;
         this.dataDir = dataDir;
         this.log = log;
         this.port = port;
@@ -58,15 +59,89 @@ public final class NodeProcess implements AutoCloseable {
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-jar");
             command.add(jar.toString());
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            NodeProcess node = new NodeProcess(name, process, dataDir, log, port);
-            node.awaitReady();
+            Files.deleteIfExists(log);
+            NodeProcess node = new NodeProcess(name, List.copyOf(command), dataDir, log, port);
+            node.launch();
             return node;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private void launch() {
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
+    /** Kills the node at once (SIGKILL), as a crash would; its data folder, port and log stay for {@link #restart}. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Stops the node as an orchestrator would (SIGTERM) and waits for it to exit, at most {@code within}; answers how
+     * long it took. Its data folder, port and log stay for {@link #restart}.
+     */
+    public Duration terminate(Duration within) {
+        long started = System.nanoTime();
+        process.destroy();
+        try {
+            if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(name + " did not exit within " + within + " of SIGTERM: " + tail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Starts the stopped node again on the same port, data folder and settings; answers once it is ready. */
+    public NodeProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        launch();
+        return this;
+    }
+
+    /** Whether {@code /q/health/ready} answers 200 now. */
+    public boolean ready() {
+        try {
+            HttpURLConnection ready = (HttpURLConnection)
+                    URI.create(url() + "/q/health/ready").toURL().openConnection();
+            ready.setConnectTimeout(500);
+            ready.setReadTimeout(2000);
+            return ready.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The node's data folder (its embedded store is {@code store.mv.db} there). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The node's whole log so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -80,16 +155,8 @@ public final class NodeProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ": " + tail());
             }
-            try {
-                HttpURLConnection ready = (HttpURLConnection)
-                        URI.create(url() + "/q/health/ready").toURL().openConnection();
-                ready.setConnectTimeout(500);
-                ready.setReadTimeout(2000);
-                if (ready.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
+            if (ready()) {
+                return;
             }
             sleep(200);
         }
@@ -107,6 +174,7 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the node if it runs, and deletes its data folder. */
     @Override
     public void close() {
         process.destroy();

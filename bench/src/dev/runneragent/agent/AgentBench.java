@@ -1,0 +1,387 @@
+package dev.runneragent.agent;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+
+/**
+ * The agent benchmark of BENCHMARKS.md: a model run through a hub and an agent (two processes of the packaged node on
+ * loopback: the hub has no models, the agent serves the sample models and pulls runner items from the hub) versus the
+ * same model called in-process on the agent itself (its own PostModelOutputs, no hub), side by side against the same
+ * two processes. Phases, each a closed loop of callers with a warm-up of a third of the phase:
+ *
+ * <ul>
+ *   <li>in-process: PostModelOutputs of colour-classifier on the agent, one image per request;
+ *   <li>through hub and agent: the same request to the hub, which queues it as a runner item for the agent.
+ * </ul>
+ *
+ * Each runs with 1 caller (latency) and with many (throughput at saturation). The added latency of a path is the
+ * caller's latency minus the model's inference time: the phase's mean forward pass as the agent's
+ * runner_model_inference_seconds counts it (at 1 caller every batch holds one input). A first round warms both nodes
+ * up and is not recorded; every other round reverses the phase order.
+ * Usage: AgentBench jar seconds rounds callers pull-loops
+ */
+public final class AgentBench {
+
+    private static final String KEY = "bench-key-0123456789abcdef0123";
+    private static final String USER = "bench";
+    private static final int IMAGES = 16;
+    private static final String MODEL = "colour-classifier";
+
+    private record Phase(String name, String base, int callers) {}
+
+    private record Result(double perSecond, long p50Micros, long p99Micros, int errors, double inferenceMicros) {}
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newFixedThreadPool(4))
+            .build();
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        int seconds = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        int callers = Integer.parseInt(args[3]);
+        String loops = args[4];
+        int hubPort = freePort();
+        int agentPort = freePort();
+        Path hubData = Files.createTempDirectory("agent-bench-hub-");
+        Path agentData = Files.createTempDirectory("agent-bench-agent-");
+        Path noModels = Files.createDirectories(hubData.resolve("no-models"));
+        List<Process> nodes = new ArrayList<>();
+        try {
+            AgentBench bench = new AgentBench();
+            nodes.add(start(jar, "hub", hubPort, hubData, noModels.toString()));
+            bench.awaitReady(nodes.get(0), hubPort, "hub");
+            nodes.add(start(
+                    jar,
+                    "agent",
+                    agentPort,
+                    agentData,
+                    "models",
+                    "-Drunner.agent.control-plane-url=http://127.0.0.1:" + hubPort,
+                    "-Drunner.agent.user-id=" + USER,
+                    "-Drunner.agent.key=" + KEY,
+                    "-Drunner.agent.runner-id=bench-agent",
+                    "-Drunner.agent.pull-loops=" + loops));
+            bench.awaitReady(nodes.get(1), agentPort, "agent");
+            bench.run(seconds, rounds, callers, "http://127.0.0.1:" + hubPort, "http://127.0.0.1:" + agentPort);
+        } finally {
+            for (Process node : nodes) {
+                node.destroy();
+                node.waitFor(60, TimeUnit.SECONDS);
+            }
+            for (Path data : List.of(hubData, agentData)) {
+                try (var paths = Files.walk(data)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    private static Process start(Path jar, String name, int port, Path data, String models, String... more)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                "java",
+                "-Dquarkus.http.port=" + port,
+                "-Drunner.data-dir=" + data,
+                "-Drunner.models.dir=" + models,
+                "-Drunner.auth.bootstrap-user=" + USER,
+                "-Drunner.auth.bootstrap-key=" + KEY,
+                "-Dquarkus.log.level=WARN"));
+        command.addAll(List.of(more));
+        command.addAll(List.of("-jar", jar.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("bench/target/agent-bench-" + name + ".log").toFile())
+                .start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitReady(Process node, int port, String name) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < until) {
+            if (!node.isAlive()) {
+                throw new IllegalStateException("the " + name + " stopped; see bench/target/agent-bench-" + name + ".log");
+            }
+            try {
+                HttpResponse<String> ready = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the " + name + " was not ready within 120 s");
+    }
+
+    private void run(int seconds, int rounds, int callers, String hub, String agent) throws Exception {
+        List<String> images =
+                images().stream().map(b -> Base64.getEncoder().encodeToString(b)).toList();
+        List<Phase> phases = new ArrayList<>();
+        for (int c : new int[] {1, callers}) {
+            phases.add(new Phase("in-process, " + c + " caller(s)", agent, c));
+            phases.add(new Phase("through hub and agent, " + c + " caller(s)", hub, c));
+        }
+        Map<String, List<Result>> results = new LinkedHashMap<>();
+        phases.forEach(p -> results.put(p.name(), new ArrayList<>()));
+        for (int round = -1; round < rounds; round++) {
+            List<Phase> order = new ArrayList<>(phases);
+            if (round % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (Phase phase : order) {
+                double[] before = inference(agent);
+                Result measured = measure(
+                        phase.callers(),
+                        seconds,
+                        i -> post(
+                                phase.base(),
+                                "/v2/models/" + MODEL + "/outputs",
+                                "{\"inputs\":[{\"data\":{\"image\":{\"base64\":\"" + images.get(i % IMAGES)
+                                        + "\"}}}]}"));
+                double[] after = inference(agent);
+                double batches = after[1] - before[1];
+                Result result = new Result(
+                        measured.perSecond(),
+                        measured.p50Micros(),
+                        measured.p99Micros(),
+                        measured.errors(),
+                        batches == 0 ? 0 : (after[0] - before[0]) / batches * 1e6);
+                if (round >= 0) {
+                    results.get(phase.name()).add(result);
+                }
+                System.err.printf(
+                        Locale.ROOT,
+                        "round %d %-36s %8.1f req/s p50 %6d us p99 %6d us inference %6.0f us errors %d%n",
+                        round + 1,
+                        phase.name(),
+                        result.perSecond(),
+                        result.p50Micros(),
+                        result.p99Micros(),
+                        result.inferenceMicros(),
+                        result.errors());
+            }
+        }
+        report(results, callers);
+    }
+
+    /** The agent's runner_model_inference_seconds of the model, summed over devices: {sum, count}. */
+    private double[] inference(String agent) throws Exception {
+        String metrics = http.send(
+                        HttpRequest.newBuilder(URI.create(agent + "/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        double[] sumCount = new double[2];
+        Matcher line = Pattern.compile("(?m)^runner_model_inference_seconds_(sum|count)\\{([^}]*)\\} ([0-9.eE+-]+)$")
+                .matcher(metrics);
+        while (line.find()) {
+            if (line.group(2).contains("model=\"" + MODEL + "\"")) {
+                sumCount[line.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(line.group(3));
+            }
+        }
+        return sumCount;
+    }
+
+    private String post(String base, String path, String body) throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Key " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200 || !answer.body().contains("\"code\":\"SUCCESS\"")) {
+            throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return answer.body();
+    }
+
+    private static void report(Map<String, List<Result>> results, int callers) {
+        System.out.println("| phase | req/s | p50 µs | p99 µs | inference µs | rounds (req/s, sorted) |");
+        System.out.println("|---|---:|---:|---:|---:|---|");
+        results.forEach((name, list) -> {
+            Result median = median(list);
+            int errors = list.stream().mapToInt(Result::errors).sum();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.0f | %d | %d | %.0f | %s%s |%n",
+                    name,
+                    median.perSecond(),
+                    median.p50Micros(),
+                    median.p99Micros(),
+                    median.inferenceMicros(),
+                    Arrays.toString(list.stream()
+                                    .mapToLong(r -> Math.round(r.perSecond()))
+                                    .sorted()
+                                    .toArray())
+                            .replaceAll("[\\[\\]]", ""),
+                    errors > 0 ? " (" + errors + " errors)" : "");
+        });
+        System.out.println();
+        System.out.println("| ratio | median round | every round |");
+        System.out.println("|---|---:|---|");
+        String many = ", " + callers + " caller(s)";
+        ratio(
+                results,
+                "through hub and agent / in-process, throughput" + many,
+                "through hub and agent" + many,
+                "in-process" + many);
+        ratio(
+                results,
+                "through hub and agent / in-process, throughput, 1 caller",
+                "through hub and agent, 1 caller(s)",
+                "in-process, 1 caller(s)");
+        System.out.println();
+        System.out.println("| added latency at 1 caller (latency minus inference) | p50 µs | p99 µs | p50 by round |");
+        System.out.println("|---|---:|---:|---|");
+        for (String path : List.of("through hub and agent", "in-process")) {
+            List<Result> list = results.get(path + ", 1 caller(s)");
+            long[] p50 = list.stream()
+                    .mapToLong(r -> Math.round(r.p50Micros() - r.inferenceMicros()))
+                    .sorted()
+                    .toArray();
+            long[] p99 = list.stream()
+                    .mapToLong(r -> Math.round(r.p99Micros() - r.inferenceMicros()))
+                    .sorted()
+                    .toArray();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | **%d** | %d | %s |%n",
+                    path,
+                    p50[p50.length / 2],
+                    p99[p99.length / 2],
+                    Arrays.toString(p50).replaceAll("[\\[\\]]", ""));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Request {
+        void send(int i) throws Exception;
+    }
+
+    private Result measure(int callers, int seconds, Request request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger errors = new AtomicInteger();
+        List<Future<List<Long>>> workers = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            int caller = c;
+            workers.add(pool.submit(() -> {
+                List<Long> latencies = new ArrayList<>();
+                int i = caller;
+                while (running.get()) {
+                    long start = System.nanoTime();
+                    try {
+                        request.send(i);
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    if (measuring.get()) {
+                        latencies.add((System.nanoTime() - start) / 1_000);
+                    }
+                    i += callers;
+                }
+                return latencies;
+            }));
+        }
+        Thread.sleep(seconds * 1000L / 3);
+        measuring.set(true);
+        long started = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        measuring.set(false);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        running.set(false);
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> worker : workers) {
+            all.addAll(worker.get());
+        }
+        pool.shutdown();
+        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return new Result(0, 0, 0, errors.get(), 0);
+        }
+        return new Result(
+                sorted.length / elapsed,
+                sorted[sorted.length / 2],
+                sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))],
+                errors.get(),
+                0);
+    }
+
+    private static List<byte[]> images() throws IOException {
+        Random random = new Random(42);
+        List<byte[]> images = new ArrayList<>();
+        for (int n = 0; n < IMAGES; n++) {
+            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            images.add(out.toByteArray());
+        }
+        return images;
+    }
+
+    private static void ratio(Map<String, List<Result>> results, String label, String top, String bottom) {
+        List<Result> a = results.get(top);
+        List<Result> b = results.get(bottom);
+        double[] ratios = new double[a.size()];
+        for (int i = 0; i < a.size(); i++) {
+            ratios[i] = a.get(i).perSecond() / b.get(i).perSecond();
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        StringBuilder every = new StringBuilder();
+        for (double r : ratios) {
+            every.append(every.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r));
+        }
+        System.out.printf(Locale.ROOT, "| %s | **%.2fx** | %s |%n", label, sorted[sorted.length / 2], every);
+    }
+
+    private static Result median(List<Result> list) {
+        List<Result> sorted = new ArrayList<>(list);
+        sorted.sort(java.util.Comparator.comparingDouble(Result::perSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+}
