@@ -36,26 +36,38 @@ import javax.imageio.ImageIO;
  * two processes. Phases, each a closed loop of callers with a warm-up of a third of the phase:
  *
  * <ul>
- *   <li>in-process: PostModelOutputs of colour-classifier on the agent, one image per request;
+ *   <li>in-process: PostModelOutputs on the agent, one input per request;
  *   <li>through hub and agent: the same request to the hub, which queues it as a runner item for the agent.
  * </ul>
+ *
+ * The model is colour-classifier (a 32x32 image; a forward pass of about 0.1 ms, so that the cost of the path
+ * itself shows), or slow-echo with a given number of rounds (a forward pass as long as asked, one input per batch:
+ * a model whose inference dominates, as on an accelerator).
  *
  * Each runs with 1 caller (latency) and with many (throughput at saturation). The added latency of a path is the
  * caller's latency minus the model's inference time: the phase's mean forward pass as the agent's
  * runner_model_inference_seconds counts it (at 1 caller every batch holds one input). A first round warms both nodes
  * up and is not recorded; every other round reverses the phase order.
- * Usage: AgentBench jar seconds rounds callers pull-loops
+ * Usage: AgentBench jar seconds rounds callers pull-loops [colour-classifier | slow-echo:ROUNDS]
  */
 public final class AgentBench {
 
     private static final String KEY = "bench-key-0123456789abcdef0123";
     private static final String USER = "bench";
     private static final int IMAGES = 16;
-    private static final String MODEL = "colour-classifier";
+    /** The model measured: colour-classifier (images, a forward pass of about 0.1 ms), or slow-echo. */
+    private final String model;
+    /** slow-echo's rounds per item (about 30 µs each): how long its forward pass takes. */
+    private final int work;
 
     private record Phase(String name, String base, int callers) {}
 
     private record Result(double perSecond, long p50Micros, long p99Micros, int errors, double inferenceMicros) {}
+
+    private AgentBench(String model, int work) {
+        this.model = model;
+        this.work = work;
+    }
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -69,6 +81,11 @@ public final class AgentBench {
         int rounds = Integer.parseInt(args[2]);
         int callers = Integer.parseInt(args[3]);
         String loops = args[4];
+        // "colour-classifier", or "slow-echo:ROUNDS" (the test model whose forward pass takes as long as asked)
+        String[] spec = (args.length > 5 ? args[5] : "colour-classifier").split(":");
+        String model = spec[0];
+        int work = spec.length > 1 ? Integer.parseInt(spec[1]) : 0;
+        String models = model.equals("slow-echo") ? "src/test/resources/slow-models" : "models";
         int hubPort = freePort();
         int agentPort = freePort();
         Path hubData = Files.createTempDirectory("agent-bench-hub-");
@@ -76,7 +93,7 @@ public final class AgentBench {
         Path noModels = Files.createDirectories(hubData.resolve("no-models"));
         List<Process> nodes = new ArrayList<>();
         try {
-            AgentBench bench = new AgentBench();
+            AgentBench bench = new AgentBench(model, work);
             nodes.add(start(jar, "hub", hubPort, hubData, noModels.toString()));
             bench.awaitReady(nodes.get(0), hubPort, "hub");
             nodes.add(start(
@@ -84,7 +101,7 @@ public final class AgentBench {
                     "agent",
                     agentPort,
                     agentData,
-                    "models",
+                    models,
                     "-Drunner.agent.control-plane-url=http://127.0.0.1:" + hubPort,
                     "-Drunner.agent.user-id=" + USER,
                     "-Drunner.agent.key=" + KEY,
@@ -117,6 +134,10 @@ public final class AgentBench {
                 "-Drunner.auth.bootstrap-key=" + KEY,
                 "-Dquarkus.log.level=WARN"));
         command.addAll(List.of(more));
+        String extra = System.getenv().getOrDefault("AGENT_BENCH_NODE_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+"))); // a variant to compare, e.g. another store setting
+        }
         command.addAll(List.of("-jar", jar.toString()));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -154,6 +175,9 @@ public final class AgentBench {
     private void run(int seconds, int rounds, int callers, String hub, String agent) throws Exception {
         List<String> images =
                 images().stream().map(b -> Base64.getEncoder().encodeToString(b)).toList();
+        java.util.function.IntFunction<String> body = model.equals("slow-echo")
+                ? i -> "{\"inputs\":[{\"data\":{\"embeddings\":[{\"vector\":[" + work + "," + (i % 100) + "]}]}}]}"
+                : i -> "{\"inputs\":[{\"data\":{\"image\":{\"base64\":\"" + images.get(i % IMAGES) + "\"}}}]}";
         List<Phase> phases = new ArrayList<>();
         for (int c : new int[] {1, callers}) {
             phases.add(new Phase("in-process, " + c + " caller(s)", agent, c));
@@ -171,11 +195,7 @@ public final class AgentBench {
                 Result measured = measure(
                         phase.callers(),
                         seconds,
-                        i -> post(
-                                phase.base(),
-                                "/v2/models/" + MODEL + "/outputs",
-                                "{\"inputs\":[{\"data\":{\"image\":{\"base64\":\"" + images.get(i % IMAGES)
-                                        + "\"}}}]}"));
+                        i -> post(phase.base(), "/v2/models/" + model + "/outputs", body.apply(i)));
                 double[] after = inference(agent);
                 double batches = after[1] - before[1];
                 Result result = new Result(
@@ -212,7 +232,7 @@ public final class AgentBench {
         Matcher line = Pattern.compile("(?m)^runner_model_inference_seconds_(sum|count)\\{([^}]*)\\} ([0-9.eE+-]+)$")
                 .matcher(metrics);
         while (line.find()) {
-            if (line.group(2).contains("model=\"" + MODEL + "\"")) {
+            if (line.group(2).contains("model=\"" + model + "\"")) {
                 sumCount[line.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(line.group(3));
             }
         }

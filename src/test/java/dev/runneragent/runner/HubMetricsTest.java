@@ -23,7 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The hub's Prometheus metrics follow the queue: pending, leased, oldest pending, lease expiries, finished items. */
+/**
+ * The hub's Prometheus metrics follow the queue: pending, leased, oldest pending, queue wait at lease, lease expiries,
+ * finished items.
+ */
 @QuarkusTest
 class HubMetricsTest {
 
@@ -65,12 +68,17 @@ class HubMetricsTest {
         assertEquals(2.0, value(metrics, "runner_hub_items_pending", labels));
         assertEquals(0.0, value(metrics, "runner_hub_items_leased", labels));
         assertTrue(value(metrics, "runner_hub_oldest_pending_seconds", labels) >= 0);
+        double leasedBefore = value(metrics, "runner_hub_items_queue_wait_seconds_count", "");
 
         Leased leased = queue.poll(runner).get(10, TimeUnit.SECONDS).get(0);
         sweeper.sweep();
         metrics = metrics();
         assertEquals(1.0, value(metrics, "runner_hub_items_pending", labels));
         assertEquals(1.0, value(metrics, "runner_hub_items_leased", labels));
+        assertEquals(
+                leasedBefore + 1,
+                value(metrics, "runner_hub_items_queue_wait_seconds_count", ""),
+                "the lease recorded the item's wait since its submission");
 
         new StoredItems(db).expireLease(leased.id());
         sweeper.sweep();
