@@ -125,6 +125,23 @@ class UpstreamTest {
     }
 
     @Test
+    void aPollThatOutlastsItsTimeoutIsAbandonedAndTriedAgain() {
+        // The profile sets listRunnerItems' timeout to 1 s; the first answer would take 4 s.
+        String items = RUNNERS + "/slow-runner/items";
+        FakeUpstream.script(
+                items,
+                new Answer(200, "{\"status\":{\"code\":\"RUNNER_NEEDS_RETRY\"}}", 4_000),
+                new Answer(200, "{\"status\":{\"code\":\"RUNNER_NEEDS_RETRY\",\"details\":\"second\"}}"));
+        long started = System.nanoTime();
+        MultiRunnerItemResponse answer = upstream.listRunnerItems("slow-runner");
+        long millis = java.time.Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+        assertEquals("second", answer.getStatus().getDetails(), "the answer of the second try");
+        assertEquals(2, FakeUpstream.received(items).size());
+        assertTrue(millis >= 1_000 && millis < 3_000, "abandoned at the timeout, not at the slow answer: " + millis);
+    }
+
+    @Test
     void anUpstreamThatKeepsFailingOpensTheCircuitAndIsLeftAloneForAWhile() {
         String runner = RUNNERS + "/failing-runner";
         FakeUpstream.script(runner, new Answer(500, "{\"status\":{\"code\":\"INTERNAL_SERVER_ISSUE\"}}"));
