@@ -14,7 +14,7 @@ model="${5:-colour-classifier}"
 work=bench/target
 mkdir -p "$work/agent-classes"
 ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package
-javac -d "$work/agent-classes" bench/src/dev/runneragent/agent/AgentBench.java
+javac -d "$work/agent-classes" bench/src/dev/runneragent/bench/ClosedLoop.java bench/src/dev/runneragent/agent/AgentBench.java
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824}"
 java -cp "$work/agent-classes" dev.runneragent.agent.AgentBench \
   target/quarkus-app/quarkus-run.jar "$seconds" "$rounds" "$callers" "$loops" "$model" 2> "$work/agent-bench.log"

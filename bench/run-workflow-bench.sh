@@ -10,7 +10,7 @@ callers="${3:-16}"
 work=bench/target
 mkdir -p "$work/workflow-classes"
 ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package
-javac -d "$work/workflow-classes" bench/src/dev/runneragent/workflow/WorkflowBench.java
+javac -d "$work/workflow-classes" bench/src/dev/runneragent/bench/ClosedLoop.java bench/src/dev/runneragent/workflow/WorkflowBench.java
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824}"
 java -cp "$work/workflow-classes" dev.runneragent.workflow.WorkflowBench \
   target/quarkus-app/quarkus-run.jar "$seconds" "$rounds" "$callers" 2> "$work/workflow-bench.log"

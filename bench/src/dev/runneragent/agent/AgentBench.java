@@ -1,7 +1,7 @@
 package dev.runneragent.agent;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import dev.runneragent.bench.ClosedLoop;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,16 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 
 /**
  * The agent benchmark of BENCHMARKS.md: a model run through a hub and an agent (two processes of the packaged node on
@@ -174,7 +168,7 @@ public final class AgentBench {
 
     private void run(int seconds, int rounds, int callers, String hub, String agent) throws Exception {
         List<String> images =
-                images().stream().map(b -> Base64.getEncoder().encodeToString(b)).toList();
+                ClosedLoop.noiseImages(IMAGES).stream().map(b -> Base64.getEncoder().encodeToString(b)).toList();
         java.util.function.IntFunction<String> body = model.equals("slow-echo")
                 ? i -> "{\"inputs\":[{\"data\":{\"embeddings\":[{\"vector\":[" + work + "," + (i % 100) + "]}]}}]}"
                 : i -> "{\"inputs\":[{\"data\":{\"image\":{\"base64\":\"" + images.get(i % IMAGES) + "\"}}}]}";
@@ -192,7 +186,7 @@ public final class AgentBench {
             }
             for (Phase phase : order) {
                 double[] before = inference(agent);
-                Result measured = measure(
+                ClosedLoop.Run measured = ClosedLoop.measure(
                         phase.callers(),
                         seconds,
                         i -> post(phase.base(), "/v2/models/" + model + "/outputs", body.apply(i)));
@@ -311,97 +305,11 @@ public final class AgentBench {
         }
     }
 
-    @FunctionalInterface
-    private interface Request {
-        void send(int i) throws Exception;
-    }
-
-    private Result measure(int callers, int seconds, Request request) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger errors = new AtomicInteger();
-        List<Future<List<Long>>> workers = new ArrayList<>();
-        for (int c = 0; c < callers; c++) {
-            int caller = c;
-            workers.add(pool.submit(() -> {
-                List<Long> latencies = new ArrayList<>();
-                int i = caller;
-                while (running.get()) {
-                    long start = System.nanoTime();
-                    try {
-                        request.send(i);
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                    if (measuring.get()) {
-                        latencies.add((System.nanoTime() - start) / 1_000);
-                    }
-                    i += callers;
-                }
-                return latencies;
-            }));
-        }
-        Thread.sleep(seconds * 1000L / 3);
-        measuring.set(true);
-        long started = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        measuring.set(false);
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        running.set(false);
-        List<Long> all = new ArrayList<>();
-        for (Future<List<Long>> worker : workers) {
-            all.addAll(worker.get());
-        }
-        pool.shutdown();
-        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
-        if (sorted.length == 0) {
-            return new Result(0, 0, 0, errors.get(), 0);
-        }
-        return new Result(
-                sorted.length / elapsed,
-                sorted[sorted.length / 2],
-                sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))],
-                errors.get(),
-                0);
-    }
-
-    private static List<byte[]> images() throws IOException {
-        Random random = new Random(42);
-        List<byte[]> images = new ArrayList<>();
-        for (int n = 0; n < IMAGES; n++) {
-            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 32; y++) {
-                for (int x = 0; x < 32; x++) {
-                    image.setRGB(x, y, random.nextInt(1 << 24));
-                }
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            images.add(out.toByteArray());
-        }
-        return images;
-    }
-
     private static void ratio(Map<String, List<Result>> results, String label, String top, String bottom) {
-        List<Result> a = results.get(top);
-        List<Result> b = results.get(bottom);
-        double[] ratios = new double[a.size()];
-        for (int i = 0; i < a.size(); i++) {
-            ratios[i] = a.get(i).perSecond() / b.get(i).perSecond();
-        }
-        double[] sorted = ratios.clone();
-        Arrays.sort(sorted);
-        StringBuilder every = new StringBuilder();
-        for (double r : ratios) {
-            every.append(every.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r));
-        }
-        System.out.printf(Locale.ROOT, "| %s | **%.2fx** | %s |%n", label, sorted[sorted.length / 2], every);
+        ClosedLoop.ratio(results, Result::perSecond, label, top, bottom);
     }
 
     private static Result median(List<Result> list) {
-        List<Result> sorted = new ArrayList<>(list);
-        sorted.sort(java.util.Comparator.comparingDouble(Result::perSecond));
-        return sorted.get(sorted.size() / 2);
+        return ClosedLoop.median(list, Result::perSecond);
     }
 }

@@ -1,8 +1,9 @@
 package dev.runneragent.workflow;
 
+import dev.runneragent.bench.ClosedLoop;
+import dev.runneragent.bench.ClosedLoop.Run;
+
 import com.sun.net.httpserver.HttpServer;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,17 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 
 /**
  * The workflow benchmark of BENCHMARKS.md: what running a model through a workflow costs over calling it directly,
@@ -61,7 +56,6 @@ public final class WorkflowBench {
     /** One request of a phase: where it goes and its body. */
     private record Call(String path, String body) {}
 
-    private record Result(double perSecond, long p50Micros, long p99Micros, int errors) {}
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -137,7 +131,7 @@ public final class WorkflowBench {
     }
 
     private void run(int seconds, int rounds, int callers, HttpServer files) throws Exception {
-        List<byte[]> images = images();
+        List<byte[]> images = ClosedLoop.noiseImages(IMAGES);
         List<String> base64 = images.stream().map(b -> Base64.getEncoder().encodeToString(b)).toList();
         for (int i = 0; i < images.size(); i++) {
             byte[] body = images.get(i);
@@ -192,7 +186,7 @@ public final class WorkflowBench {
                     c,
                     i -> new Call("/v2/workflows/bench-three/results", imageBody(base64.get(i % IMAGES)))));
         }
-        Map<String, List<Result>> results = new LinkedHashMap<>();
+        Map<String, List<Run>> results = new LinkedHashMap<>();
         phases.forEach(p -> results.put(p.name(), new ArrayList<>()));
         // One unrecorded round first, so that the node's JIT has compiled every path before any round counts.
         for (int round = -1; round < rounds; round++) {
@@ -201,9 +195,9 @@ public final class WorkflowBench {
                 java.util.Collections.reverse(order);
             }
             for (Phase phase : order) {
-                Result result = phase.call() == null
-                        ? measure(phase.callers(), seconds, i -> chain(base64.get(i % IMAGES), vectors.get(i % IMAGES)))
-                        : measure(phase.callers(), seconds, i -> {
+                Run result = phase.call() == null
+                        ? ClosedLoop.measure(phase.callers(), seconds, i -> chain(base64.get(i % IMAGES), vectors.get(i % IMAGES)))
+                        : ClosedLoop.measure(phase.callers(), seconds, i -> {
                             Call call = phase.call().apply(i);
                             post(call.path(), call.body());
                         });
@@ -237,60 +231,6 @@ public final class WorkflowBench {
         return "{\"inputs\":[{\"data\":{\"image\":{\"base64\":\"" + base64 + "\"}}}]}";
     }
 
-    @FunctionalInterface
-    private interface Request {
-        void send(int i) throws Exception;
-    }
-
-    private Result measure(int callers, int seconds, Request request) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger errors = new AtomicInteger();
-        List<Future<List<Long>>> workers = new ArrayList<>();
-        for (int c = 0; c < callers; c++) {
-            int caller = c;
-            workers.add(pool.submit(() -> {
-                List<Long> latencies = new ArrayList<>();
-                int i = caller;
-                while (running.get()) {
-                    long start = System.nanoTime();
-                    try {
-                        request.send(i);
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                    if (measuring.get()) {
-                        latencies.add((System.nanoTime() - start) / 1_000);
-                    }
-                    i += callers;
-                }
-                return latencies;
-            }));
-        }
-        Thread.sleep(seconds * 1000L / 3);
-        measuring.set(true);
-        long started = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        measuring.set(false);
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        running.set(false);
-        List<Long> all = new ArrayList<>();
-        for (Future<List<Long>> worker : workers) {
-            all.addAll(worker.get());
-        }
-        pool.shutdown();
-        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
-        if (sorted.length == 0) {
-            return new Result(0, 0, 0, errors.get());
-        }
-        return new Result(
-                sorted.length / elapsed,
-                sorted[sorted.length / 2],
-                sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))],
-                errors.get());
-    }
-
     private String post(String path, String body) throws Exception {
         HttpResponse<String> answer = http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
@@ -305,28 +245,11 @@ public final class WorkflowBench {
         return answer.body();
     }
 
-    private static List<byte[]> images() throws IOException {
-        Random random = new Random(42);
-        List<byte[]> images = new ArrayList<>();
-        for (int n = 0; n < IMAGES; n++) {
-            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 32; y++) {
-                for (int x = 0; x < 32; x++) {
-                    image.setRGB(x, y, random.nextInt(1 << 24));
-                }
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            images.add(out.toByteArray());
-        }
-        return images;
-    }
-
-    private static void report(Map<String, List<Result>> results, int rounds, int callers) {
+    private static void report(Map<String, List<Run>> results, int rounds, int callers) {
         System.out.println("| phase | req/s | p50 µs | p99 µs | rounds (req/s, sorted) |");
         System.out.println("|---|---:|---:|---:|---|");
         results.forEach((name, list) -> {
-            Result median = median(list);
+            Run median = median(list);
             System.out.printf(
                     Locale.ROOT,
                     "| %s | %.0f | %d | %d | %s%s |%n",
@@ -339,8 +262,8 @@ public final class WorkflowBench {
                                     .sorted()
                                     .toArray())
                             .replaceAll("[\\[\\]]", ""),
-                    list.stream().mapToInt(Result::errors).sum() > 0
-                            ? " (" + list.stream().mapToInt(Result::errors).sum() + " errors)"
+                    list.stream().mapToInt(Run::errors).sum() > 0
+                            ? " (" + list.stream().mapToInt(Run::errors).sum() + " errors)"
                             : "");
         });
         System.out.println();
@@ -362,25 +285,11 @@ public final class WorkflowBench {
         }
     }
 
-    private static void ratio(Map<String, List<Result>> results, String label, String top, String bottom) {
-        List<Result> a = results.get(top);
-        List<Result> b = results.get(bottom);
-        double[] ratios = new double[a.size()];
-        for (int i = 0; i < a.size(); i++) {
-            ratios[i] = a.get(i).perSecond() / b.get(i).perSecond();
-        }
-        double[] sorted = ratios.clone();
-        Arrays.sort(sorted);
-        StringBuilder every = new StringBuilder();
-        for (double r : ratios) {
-            every.append(every.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r));
-        }
-        System.out.printf(Locale.ROOT, "| %s | **%.2fx** | %s |%n", label, sorted[sorted.length / 2], every);
+    private static void ratio(Map<String, List<Run>> results, String label, String top, String bottom) {
+        ClosedLoop.ratio(results, Run::perSecond, label, top, bottom);
     }
 
-    private static Result median(List<Result> list) {
-        List<Result> sorted = new ArrayList<>(list);
-        sorted.sort(java.util.Comparator.comparingDouble(Result::perSecond));
-        return sorted.get(sorted.size() / 2);
+    private static Run median(List<Run> list) {
+        return ClosedLoop.median(list, Run::perSecond);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runneragent.agent.FakeUpstream.Answer;
+import dev.runneragent.testing.Metrics;
 import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -117,12 +118,7 @@ class AgentLeaseTest {
 
     /** A sample's value in the node's Prometheus metrics, 0 when absent. */
     static double metric(String sample) {
-        String metrics =
-                given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines()
-                .filter(line -> line.startsWith(sample + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1)))
-                .findFirst()
-                .orElse(0.0);
+        return Metrics.sample(
+                given().get("/q/metrics").then().statusCode(200).extract().asString(), sample);
     }
 }

@@ -3,6 +3,7 @@ package dev.runneragent.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runneragent.testing.Metrics;
 import dev.runneragent.testing.NodeProcess;
 import dev.runneragent.testing.TcpProxy;
 import dev.runneragent.testing.TestNode;
@@ -335,11 +336,7 @@ class AgentResilienceIT {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
-            return metrics.lines()
-                    .filter(line -> line.startsWith(sample + " "))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1)))
-                    .findFirst()
-                    .orElse(0.0);
+            return Metrics.sample(metrics, sample);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
