@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,11 +61,7 @@ public final class AgentBench {
         this.work = work;
     }
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newFixedThreadPool(4))
-            .build();
+    private final HttpClient http = ClosedLoop.client();
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -89,7 +83,7 @@ public final class AgentBench {
         try {
             AgentBench bench = new AgentBench(model, work);
             nodes.add(start(jar, "hub", hubPort, hubData, noModels.toString()));
-            bench.awaitReady(nodes.get(0), hubPort, "hub");
+            ClosedLoop.awaitReady(bench.http, nodes.get(0), "http://127.0.0.1:" + hubPort, "bench/target/agent-bench-hub.log");
             nodes.add(start(
                     jar,
                     "agent",
@@ -101,7 +95,8 @@ public final class AgentBench {
                     "-Drunner.agent.key=" + KEY,
                     "-Drunner.agent.runner-id=bench-agent",
                     "-Drunner.agent.pull-loops=" + loops));
-            bench.awaitReady(nodes.get(1), agentPort, "agent");
+            ClosedLoop.awaitReady(
+                    bench.http, nodes.get(1), "http://127.0.0.1:" + agentPort, "bench/target/agent-bench-agent.log");
             bench.run(seconds, rounds, callers, "http://127.0.0.1:" + hubPort, "http://127.0.0.1:" + agentPort);
         } finally {
             for (Process node : nodes) {
@@ -143,27 +138,6 @@ public final class AgentBench {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private void awaitReady(Process node, int port, String name) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < until) {
-            if (!node.isAlive()) {
-                throw new IllegalStateException("the " + name + " stopped; see bench/target/agent-bench-" + name + ".log");
-            }
-            try {
-                HttpResponse<String> ready = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the " + name + " was not ready within 120 s");
     }
 
     private void run(int seconds, int rounds, int callers, String hub, String agent) throws Exception {
@@ -234,17 +208,7 @@ public final class AgentBench {
     }
 
     private String post(String base, String path, String body) throws Exception {
-        HttpResponse<String> answer = http.send(
-                HttpRequest.newBuilder(URI.create(base + path))
-                        .header("Authorization", "Key " + KEY)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200 || !answer.body().contains("\"code\":\"SUCCESS\"")) {
-            throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
-        }
-        return answer.body();
+        return ClosedLoop.post(http, base + path, KEY, body);
     }
 
     private static void report(Map<String, List<Result>> results, int callers) {

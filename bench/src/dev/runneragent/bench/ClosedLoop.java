@@ -3,6 +3,11 @@ package dev.runneragent.bench;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
@@ -24,6 +30,52 @@ public final class ClosedLoop {
 
     /** A measured phase: requests answered per second, latency percentiles, and failed requests. */
     public record Run(double perSecond, long p50Micros, long p99Micros, int errors) {}
+
+    /** The benchmarks' HTTP client: HTTP/1.1, as the nodes' own clients speak, on a small pool of its own. */
+    public static HttpClient client() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(4))
+                .build();
+    }
+
+    /** Waits up to 120 s for the node at {@code base} to be ready; {@code log} names its log for a failure. */
+    public static void awaitReady(HttpClient http, Process node, String base, String log) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < until) {
+            if (!node.isAlive()) {
+                throw new IllegalStateException("the node at " + base + " stopped; see " + log);
+            }
+            try {
+                HttpResponse<String> ready = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the node at " + base + " was not ready within 120 s; see " + log);
+    }
+
+    /** Posts {@code body} to {@code url} with {@code key}; answers the body, or throws unless it is a 200 SUCCESS. */
+    public static String post(HttpClient http, String url, String key, String body) throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Key " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200 || !answer.body().contains("\"code\":\"SUCCESS\"")) {
+            throw new IllegalStateException(url + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return answer.body();
+    }
 
     /** One request of a caller; {@code i} numbers the caller's requests across all callers. */
     @FunctionalInterface

@@ -4,17 +4,12 @@ import dev.runneragent.bench.ClosedLoop;
 import dev.runneragent.bench.ClosedLoop.Run;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -57,11 +52,7 @@ public final class WorkflowBench {
     private record Call(String path, String body) {}
 
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newFixedThreadPool(4))
-            .build();
+    private final HttpClient http = ClosedLoop.client();
     private final String base;
 
     private WorkflowBench(String base) {
@@ -96,7 +87,7 @@ public final class WorkflowBench {
         HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         try {
             WorkflowBench bench = new WorkflowBench("http://127.0.0.1:" + port);
-            bench.awaitReady(node);
+            ClosedLoop.awaitReady(bench.http, node, bench.base, "bench/target/workflow-node.log");
             bench.run(seconds, rounds, callers, files);
         } finally {
             files.stop(0);
@@ -107,27 +98,6 @@ public final class WorkflowBench {
             }
         }
         System.exit(0);
-    }
-
-    private void awaitReady(Process node) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < until) {
-            if (!node.isAlive()) {
-                throw new IllegalStateException("the node stopped; see bench/target/workflow-node.log");
-            }
-            try {
-                HttpResponse<String> ready = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the node was not ready within 120 s");
     }
 
     private void run(int seconds, int rounds, int callers, HttpServer files) throws Exception {
@@ -232,17 +202,7 @@ public final class WorkflowBench {
     }
 
     private String post(String path, String body) throws Exception {
-        HttpResponse<String> answer = http.send(
-                HttpRequest.newBuilder(URI.create(base + path))
-                        .header("Authorization", "Key " + KEY)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200 || !answer.body().contains("\"code\":\"SUCCESS\"")) {
-            throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
-        }
-        return answer.body();
+        return ClosedLoop.post(http, base + path, KEY, body);
     }
 
     private static void report(Map<String, List<Run>> results, int rounds, int callers) {

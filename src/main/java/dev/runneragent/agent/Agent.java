@@ -414,11 +414,10 @@ public class Agent {
      */
     private void work(RunnerItem item) {
         Leases.Held held = leases.hold(item.getId());
-        long pulled = System.nanoTime();
         try {
             Future<MultiOutputResponse> run = runs.submit(() -> {
                 long started = System.nanoTime();
-                metrics.stage(AgentMetrics.Stage.LOCAL_QUEUE, started - pulled);
+                metrics.stage(AgentMetrics.Stage.LOCAL_QUEUE, started - held.pulledNanos);
                 try {
                     return item.hasPostModelOutputsRequest()
                             ? engine.predict(item.getPostModelOutputsRequest())
