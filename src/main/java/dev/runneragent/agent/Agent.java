@@ -48,9 +48,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>Start.</b> The node's devices must meet the nodepool's computeInfo, or the node does not start. The agent
  *       finds its runner from an earlier start, or registers it advertising the models it serves (loaded and warmed
  *       before the node starts).
- *   <li><b>Pull.</b> {@code runner.agent.pull-loops} long polls, each running the item it pulled on the engine; a
- *       loop polls only while the engine's queues have room ({@link Pacing}). An empty poll is followed by the next at
- *       once; failures back off with jitter; a refused key stops the loops and makes the node unready.
+ *   <li><b>Pull.</b> {@code runner.agent.pull-loops} long polls, each leasing up to {@code runner.agent.capacity}
+ *       items and running them side by side on the engine; a loop polls only while the engine's queues have room
+ *       ({@link Pacing}). An empty poll is followed by the next at once; failures back off with jitter; a refused key
+ *       stops the loops and makes the node unready.
  *   <li><b>Leases.</b> {@link Leases} renews the lease of each item in flight and cancels the local work of an item
  *       whose lease is lost.
  *   <li><b>Outbox.</b> Outputs are kept in the node's store before they are posted, and posted again until the hub
@@ -86,6 +87,8 @@ public class Agent {
     private final Set<String> delivering = ConcurrentHashMap.newKeySet();
     /** The engine calls of the pull loops, on threads of their own, so that a lost lease can cancel one. */
     private final ExecutorService runs;
+    /** The second and later items of one poll, worked on beside the first (which runs on its loop's thread). */
+    private final ExecutorService siblings;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OFF);
     private volatile String problem = "";
@@ -113,11 +116,20 @@ public class Agent {
             thread.setDaemon(true);
             return thread;
         });
+        AtomicInteger siblingThreads = new AtomicInteger();
+        this.siblings = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "agent-item-" + siblingThreads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     void onStart(@Observes StartupEvent started) {
         if (!enabled()) {
             return;
+        }
+        if (config.capacity() < 1) {
+            throw new IllegalStateException("runner.agent.capacity must be at least 1, got " + config.capacity());
         }
         checkNodepool(); // before anything is registered: a node that cannot serve the nodepool does not start
         runnerId = config.runnerId().filter(id -> !id.isBlank()).orElseGet(Agent::nodeName);
@@ -310,8 +322,15 @@ public class Agent {
     /** Finds this node's runner at the upstream, or registers it with the models this node serves. */
     private void register() {
         try {
-            upstream.getRunner(runnerId);
+            Runner known = upstream.getRunner(runnerId).getRunner();
+            Value capacity = known.getMetadata().getFieldsMap().get("capacity");
             Log.infof("Agent: runner %s is registered already; reusing it", runnerId);
+            if (capacity != null && capacity.getNumberValue() != config.capacity()) {
+                Log.warnf(
+                        "Agent: runner %s was registered with capacity %s, not runner.agent.capacity %d; the hub keeps"
+                                + " the registered one until the runner is deleted",
+                        runnerId, dev.runneragent.api.ProtoJson.print(capacity), config.capacity());
+            }
             return;
         } catch (UpstreamException.Refused refused) {
             if (refused.code() != StatusCode.RUNNER_DOES_NOT_EXIST || refused.unauthorized()) {
@@ -331,7 +350,10 @@ public class Agent {
                                 "models",
                                 Value.newBuilder().setListValue(models).build())
                         .putFields(
-                                "capacity", Value.newBuilder().setNumberValue(1).build())
+                                "capacity",
+                                Value.newBuilder()
+                                        .setNumberValue(config.capacity())
+                                        .build())
                         .putFields(
                                 "host",
                                 Value.newBuilder().setStringValue(nodeName()).build()));
@@ -365,12 +387,12 @@ public class Agent {
                 for (RunnerItem item : answer.getRunnerItemsList()) {
                     metrics.item(AgentMetrics.Outcome.PULLED);
                     metrics.stage(AgentMetrics.Stage.PULL, System.nanoTime() - polled);
-                    beat.run();
-                    if (pulling) {
-                        work(item);
-                    } else {
-                        handBack(item.getId()); // pulled as the node began to stop
-                    }
+                }
+                beat.run();
+                if (pulling) {
+                    workSideBySide(answer.getRunnerItemsList());
+                } else {
+                    answer.getRunnerItemsList().forEach(item -> handBack(item.getId())); // pulled as the node stops
                 }
             } catch (UpstreamException.Refused refused) {
                 answered();
@@ -404,6 +426,34 @@ public class Agent {
             register();
         } catch (RuntimeException e) {
             Log.warnf("Agent: registering runner %s again failed: %s", runnerId, e.getMessage());
+        }
+    }
+
+    /**
+     * Works on the items of one poll side by side, the first on this thread, and returns when all are done. A failure
+     * of one item's work (its outbox write, say) is logged; the others go on.
+     */
+    private void workSideBySide(List<RunnerItem> items) throws InterruptedException {
+        if (items.isEmpty()) {
+            return;
+        }
+        List<Future<?>> others = new java.util.ArrayList<>(items.size() - 1);
+        for (RunnerItem item : items.subList(1, items.size())) {
+            others.add(siblings.submit(() -> work(item)));
+        }
+        try {
+            work(items.get(0));
+        } finally {
+            for (int i = 0; i < others.size(); i++) {
+                try {
+                    others.get(i).get();
+                } catch (ExecutionException e) {
+                    Log.errorf(
+                            e.getCause(),
+                            "Agent: work on item %s failed",
+                            items.get(i + 1).getId());
+                }
+            }
         }
     }
 

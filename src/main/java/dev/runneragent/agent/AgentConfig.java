@@ -53,11 +53,19 @@ public interface AgentConfig {
     Duration outboxRetry();
 
     /**
-     * How many long polls run side by side, each working on the item it pulled; also the items in flight at most. A
-     * loop polls only while the engine's queues have room, so that what it pulls starts soon.
+     * How many long polls run side by side, each working on the items it pulled. A loop polls only while the engine's
+     * queues have room, so that what it pulls starts soon.
      */
     @WithDefault("4")
     int pullLoops();
+
+    /**
+     * The most items one poll may lease (the runner's {@code metadata.capacity} at registration, 1 to the hub's
+     * {@code runner.hub.max-capacity}). A loop runs the items of one poll side by side, so that they can share a
+     * batch, and polls again when all of them are done: {@code pull-loops} times this is the most items in flight.
+     */
+    @WithDefault("4")
+    int capacity();
 
     /**
      * How long the upstream keeps an item leased to this runner without a word from it (the hub's

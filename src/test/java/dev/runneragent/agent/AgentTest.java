@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent's decisions against a scripted upstream, from the start of the node: a failing GetRunner is tried
- * again, an unknown runner is registered with the served models, a pulled item runs on this node's engine and its
- * outputs are posted, and a refused key stops the pulling and makes the node unready, saying why.
+ * again, an unknown runner is registered with the served models and its capacity, the items of a poll run on this
+ * node's engine and their outputs are posted, and a refused key stops the pulling and makes the node unready, saying why.
  */
 @QuarkusTest
 @TestProfile(AgentTest.Scripted.class)
@@ -48,6 +48,7 @@ class AgentTest {
         @Override
         protected void script() {
             String red = Base64.getEncoder().encodeToString(TestInputs.solid(new Color(230, 20, 25), 16));
+            String blue = Base64.getEncoder().encodeToString(TestInputs.solid(new Color(20, 25, 230), 16));
             FakeUpstream.script(
                     RUNNER,
                     new Answer(503, "{\"status\":{\"code\":\"RPC_SERVER_UNAVAILABLE\"}}"),
@@ -60,10 +61,14 @@ class AgentTest {
                     new Answer(200, """
                             {"status":{"code":"SUCCESS"},"runnerItems":[{"id":"item-1",
                               "postModelOutputsRequest":{"modelId":"colour-classifier",
-                                "inputs":[{"id":"in-1","data":{"image":{"base64":"%s"}}}]}}]}""".formatted(red)),
+                                "inputs":[{"id":"in-1","data":{"image":{"base64":"%s"}}}]}},
+                              {"id":"item-2","postModelOutputsRequest":{"modelId":"colour-classifier",
+                                "inputs":[{"id":"in-2","data":{"image":{"base64":"%s"}}}]}}]}""".formatted(red, blue)),
                     new Answer(401, "{\"status\":{\"code\":\"CONN_KEY_INVALID\",\"details\":\"key revoked\"}}"));
             FakeUpstream.script(
                     RUNNER + "/items/item-1/outputs", new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
+            FakeUpstream.script(
+                    RUNNER + "/items/item-2/outputs", new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
         }
     }
 
@@ -83,11 +88,19 @@ class AgentTest {
                 registered.get(0).body().contains("\"id\":\"fake-agent\""),
                 registered.get(0).body());
         assertTrue(registered.get(0).body().contains("\"colour-classifier\""), "advertises the served models");
+        assertTrue(
+                registered.get(0).body().contains("\"capacity\":4"),
+                "advertises runner.agent.capacity: " + registered.get(0).body());
         List<FakeUpstream.Received> posted = FakeUpstream.received(RUNNER + "/items/item-1/outputs");
         assertEquals(1, posted.size());
         assertTrue(
                 posted.get(0).body().contains("\"id\":\"red\""),
                 "the engine's answer: " + posted.get(0).body());
+        List<FakeUpstream.Received> second = FakeUpstream.received(RUNNER + "/items/item-2/outputs");
+        assertEquals(1, second.size(), "both items of one poll run and are posted");
+        assertTrue(
+                second.get(0).body().contains("\"id\":\"blue\""),
+                "the engine's answer: " + second.get(0).body());
         assertEquals(2, FakeUpstream.received(RUNNER + "/items").size(), "no poll after the key was refused");
 
         given().get("/q/health/ready")
