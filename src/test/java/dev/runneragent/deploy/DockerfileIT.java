@@ -12,13 +12,11 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -72,9 +70,7 @@ class DockerfileIT {
         assertTrue(text.contains("USER runner"), "runs as its own user");
 
         Map<String, String> env = env(text);
-        Set<String> documented = HelmChartTest.documentedKeys().stream()
-                .map(key -> key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))
-                .collect(Collectors.toSet());
+        Set<String> documented = ConfigurationTable.environmentNames();
         for (String name : env.keySet()) {
             if (name.startsWith("RUNNER_")) {
                 assertTrue(documented.contains(name), name + " is not a key of the README's configuration table");

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
@@ -327,9 +326,7 @@ class HelmChartTest {
 
     @Test
     void everyEnvironmentVariableSetsADocumentedConfigurationKey() throws IOException {
-        Set<String> documented = documentedKeys().stream()
-                .map(key -> key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))
-                .collect(Collectors.toSet());
+        Set<String> documented = ConfigurationTable.environmentNames();
         Chart chart = Chart.render(
                 "hub.enabled", "true",
                 "hub.storeSecret", "db",
@@ -363,27 +360,6 @@ class HelmChartTest {
                 Integer.parseInt(uid.group(1)),
                 pod.at("/securityContext/runAsUser").asInt());
         assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
-    }
-
-    /** The keys of the README's configuration table, with each "a / b" row's short second name completed. */
-    static Set<String> documentedKeys() throws IOException {
-        Set<String> keys = new java.util.TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| (`[^|]+`) \\|").matcher(Files.readString(Path.of("README.md")));
-        while (row.find()) {
-            Matcher key = Pattern.compile("`([a-z0-9.-]+)`").matcher(row.group(1));
-            String first = null;
-            while (key.find()) {
-                String name = key.group(1);
-                if (first == null) {
-                    first = name;
-                    keys.add(name);
-                } else {
-                    // "runner.agent.user-id / runner.agent.key" or "`num-accelerators`, `accelerator-memory`"
-                    keys.add(name.contains(".") ? name : first.substring(0, first.lastIndexOf('.') + 1) + name);
-                }
-            }
-        }
-        return keys;
     }
 
     private static void assertRefused(String expected, String... settings) {
