@@ -113,11 +113,17 @@ class HelmChartTest {
         Chart cpu = Chart.render("nodepool.computeInfo.numAccelerators", "0");
         JsonNode cpuContainer = Chart.container(cpu.one("Deployment"));
         JsonNode cpuPod = cpu.one("Deployment").path("spec").path("template").path("spec");
-        assertTrue(cpuContainer
-                .path("resources")
-                .path("limits")
-                .path("nvidia.com/gpu")
-                .isMissingNode());
+        assertTrue(cpuContainer.path("resources").isObject(), "no requests: an empty object, not null");
+        assertTrue(cpuContainer.path("resources").path("limits").isMissingNode());
+
+        JsonNode merged = Chart.container(Chart.render(
+                                "agent.resources.limits.ephemeral-storage", "2Gi",
+                                "agent.resources.requests.cpu", "2")
+                        .one("Deployment"))
+                .path("resources");
+        assertEquals(1, merged.path("limits").path("nvidia.com/gpu").asInt(), "computeInfo's GPU and yours");
+        assertEquals("2Gi", merged.path("limits").path("ephemeral-storage").asText());
+        assertEquals("2", merged.path("requests").path("cpu").asText());
         assertFalse(tolerates(cpuPod, "nvidia.com/gpu"));
         assertTrue(cpuPod.path("affinity").isMissingNode(), "a CPU nodepool runs anywhere");
         assertEquals("runner-agent:0.1.0-SNAPSHOT", cpuContainer.path("image").asText());
