@@ -87,12 +87,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* The queue of this nodepool, as the hub exports it once (its leader replica): pending and leased items. */}}
+{{/*
+The queue of this nodepool at this release's hub, as the hub exports it once (its leader replica): pending and leased
+items, of the nodepool and of no nodepool ("any"), scraped through the hub's ServiceMonitor (namespace and service).
+*/}}
 {{- define "runner-agent.queueQuery" -}}
 {{- if .Values.autoscaling.query }}
 {{- .Values.autoscaling.query }}
 {{- else }}
-{{- printf "sum({__name__=~\"runner_hub_items_(pending|leased)\",nodepool=~\"%s|any\"}) or vector(0)" .Values.nodepool.id }}
+{{- printf "sum({__name__=~\"runner_hub_items_(pending|leased)\",namespace=\"%s\",service=\"%s-hub\",nodepool=~\"%s|any\"}) or vector(0)" .Release.Namespace (include "runner-agent.fullname" .) .Values.nodepool.id }}
 {{- end }}
 {{- end }}
 

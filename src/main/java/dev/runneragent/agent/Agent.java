@@ -73,8 +73,13 @@ public class Agent {
         DRAINING
     }
 
-    /** Extra time after the drain timeout for handing back and flushing the outbox. */
+    /**
+     * Extra time after the drain timeout for handing back, flushing the outbox and deregistering, all together: a
+     * slow or unreachable hub cannot hold the node past it.
+     */
     private static final Duration FLUSH_GRACE = Duration.ofSeconds(5);
+
+    private static final int MAX_RUNNER_ID = 128;
 
     private final AgentConfig config;
     private final Upstream upstream;
@@ -132,7 +137,18 @@ public class Agent {
             throw new IllegalStateException("runner.agent.capacity must be at least 1, got " + config.capacity());
         }
         checkNodepool(); // before anything is registered: a node that cannot serve the nodepool does not start
-        runnerId = config.runnerId().filter(id -> !id.isBlank()).orElseGet(Agent::nodeName);
+        runnerId = config.runnerId()
+                .filter(id -> !id.isBlank())
+                .map(Agent::runnerIdOf)
+                .orElseGet(Agent::nodeName);
+        if (config.runnerId()
+                .filter(id -> !id.isBlank() && !id.equals(runnerId))
+                .isPresent()) {
+            Log.infof(
+                    "Agent: runner.agent.runner-id '%s' is not a runner id (letters, digits, '_', '-', at most 128);"
+                            + " using '%s'",
+                    config.runnerId().get(), runnerId);
+        }
         outbox.recount();
         metrics.gauges(outbox::depth, leases::size);
         pulling = true;
@@ -195,27 +211,54 @@ public class Agent {
         while (leases.size() > 0 && System.nanoTime() < deadline) {
             sleep(20);
         }
-        int handedBack = 0;
+        // From here on, FLUSH_GRACE bounds everything together, whatever the hub does: each step runs on a thread of
+        // its own and is left behind (not interrupted: it may be writing the store) when the time is up.
+        long graceDeadline = System.nanoTime() + FLUSH_GRACE.toNanos();
+        List<Future<?>> handBacks = new java.util.ArrayList<>();
         for (Leases.Held item : leases.all()) {
             if (item.lose("the node is shutting down")) {
-                handBack(item.itemId);
-                handedBack++;
+                handBacks.add(runs.submit(() -> handBack(item.itemId)));
             }
+        }
+        for (Future<?> handBack : handBacks) {
+            within(graceDeadline, handBack, "handing back");
         }
         leases.stop();
-        long flushDeadline = System.nanoTime() + FLUSH_GRACE.toNanos();
-        int left = before == State.PULLING ? flushUntil(flushDeadline) : 0;
+        Integer left = before == State.PULLING
+                ? within(graceDeadline, runs.submit(() -> flushUntil(graceDeadline)), "flushing the outbox")
+                : Integer.valueOf(0);
         if (config.deregisterOnExit() && before != State.REGISTERING) {
-            try {
-                upstream.deleteRunners(List.of(runnerId));
-                Log.infof("Agent: deleted runner %s (runner.agent.deregister-on-exit)", runnerId);
-            } catch (RuntimeException e) {
-                Log.warnf("Agent: runner %s could not be deleted: %s", runnerId, e.getMessage());
-            }
+            within(
+                    graceDeadline,
+                    runs.submit(() -> {
+                        try {
+                            upstream.deleteRunners(List.of(runnerId));
+                            Log.infof("Agent: deleted runner %s (runner.agent.deregister-on-exit)", runnerId);
+                        } catch (RuntimeException e) {
+                            Log.warnf("Agent: runner %s could not be deleted: %s", runnerId, e.getMessage());
+                        }
+                    }),
+                    "deleting the runner");
         }
         Log.infof(
-                "Agent: drained in %d ms: %d item(s) handed back, %d result(s) left in the outbox for the next start",
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), handedBack, left);
+                "Agent: drained in %d ms: %d item(s) handed back, %s result(s) left in the outbox for the next start",
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                handBacks.size(),
+                left == null ? "some" : left.toString());
+    }
+
+    /** Waits for {@code step} until {@code deadline}; answers its result, or null when it failed or ran out of time. */
+    private static <T> T within(long deadline, Future<T> step, String what) {
+        try {
+            return step.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Log.warnf("Agent: %s did not finish within the drain's grace of %s; leaving it", what, FLUSH_GRACE);
+        } catch (ExecutionException e) {
+            Log.warnf("Agent: %s failed: %s", what, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
     }
 
     /** Posts what the outbox holds until it is empty, the hub cannot be reached, or {@code deadline}; answers what is left. */
@@ -628,7 +671,7 @@ public class Agent {
         }
     }
 
-    /** The node's name, as a runner id: letters, digits, '-' and '_'. */
+    /** The node's name, as a runner id ({@link #runnerIdOf}), lower case. */
     static String nodeName() {
         String name = System.getenv().getOrDefault("HOSTNAME", "");
         if (name.isBlank()) {
@@ -638,6 +681,20 @@ public class Agent {
                 name = "node";
             }
         }
-        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+        return runnerIdOf(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * {@code name} as a runner id: letters, digits, '_' and '-', starting with a letter or digit, at most 128
+     * characters. A Kubernetes node name ({@code ip-10-0-1-17.ec2.internal}, up to 253 characters) becomes one by
+     * turning every other character into '-' and keeping its end when it is too long (the end tells nodes apart).
+     */
+    static String runnerIdOf(String name) {
+        String id = name.replaceAll("[^A-Za-z0-9_-]", "-");
+        if (id.length() > MAX_RUNNER_ID) {
+            id = id.substring(id.length() - MAX_RUNNER_ID);
+        }
+        id = id.replaceFirst("^[_-]+", "");
+        return id.isEmpty() ? "node" : id;
     }
 }

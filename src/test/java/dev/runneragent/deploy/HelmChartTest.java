@@ -181,23 +181,47 @@ class HelmChartTest {
                 "/var/lib/runner-agent",
                 agent.at("/spec/template/spec/volumes/0/hostPath/path").asText(),
                 "the outbox outlives the pod on its node");
+        JsonNode own = agent.at("/spec/template/spec/initContainers/0");
+        assertEquals(List.of("chown", "10001:10001", "/var/lib/runner-agent"), texts(own.path("command")));
+        assertEquals(List.of("CHOWN"), texts(own.at("/securityContext/capabilities/add")), "only that capability");
+    }
+
+    @Test
+    void aRolloutOnGpusFreesAGpuFirstAndOnCpusSurges() {
+        JsonNode gpu = Chart.render().one("Deployment").at("/spec/strategy/rollingUpdate");
+        assertEquals(0, gpu.path("maxSurge").asInt());
+        assertEquals(1, gpu.path("maxUnavailable").asInt());
+        JsonNode cpu = Chart.render("nodepool.computeInfo.numAccelerators", "0")
+                .one("Deployment")
+                .at("/spec/strategy/rollingUpdate");
+        assertEquals(1, cpu.path("maxSurge").asInt());
+        assertEquals(0, cpu.path("maxUnavailable").asInt());
+        JsonNode set = Chart.render("agent.rollingUpdate.maxSurge", "2", "agent.rollingUpdate.maxUnavailable", "0")
+                .one("Deployment")
+                .at("/spec/strategy/rollingUpdate");
+        assertEquals(2, set.path("maxSurge").asInt());
     }
 
     @Test
     void kedaScalesTheAgentsOnTheNodepoolsQueuePerAgent() {
         Chart chart = Chart.render(
+                "hub.enabled", "true",
+                "hub.bootstrapKeySecret", "k",
+                "upstream.url", "",
                 "autoscaling.enabled", "true",
-                "autoscaling.minReplicas", "0",
+                "autoscaling.minReplicas", "2",
                 "autoscaling.maxReplicas", "20",
                 "autoscaling.itemsPerAgent", "8",
                 "nodepool.id", "a10g-pool");
         JsonNode scaled = chart.one("ScaledObject");
+        JsonNode agents = chart.ofKind("Deployment").stream()
+                .filter(d -> d.at("/metadata/name").asText().endsWith("-agent"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(
-                "ra-runner-agent-agent", scaled.at("/spec/scaleTargetRef/name").asText());
-        assertEquals(
-                chart.one("Deployment").at("/metadata/name").asText(),
+                agents.at("/metadata/name").asText(),
                 scaled.at("/spec/scaleTargetRef/name").asText());
-        assertEquals(0, scaled.at("/spec/minReplicaCount").asInt());
+        assertEquals(2, scaled.at("/spec/minReplicaCount").asInt());
         assertEquals(20, scaled.at("/spec/maxReplicaCount").asInt());
         JsonNode trigger = scaled.at("/spec/triggers/0");
         assertEquals("prometheus", trigger.path("type").asText());
@@ -208,8 +232,18 @@ class HelmChartTest {
         assertTrue(query.contains("nodepool=~\"a10g-pool|any\""), query);
         assertTrue(query.contains("runner_hub_items_(pending|leased)"), query);
         assertTrue(
-                chart.one("Deployment").path("spec").path("replicas").isMissingNode(),
-                "the autoscaler owns the replica count");
+                query.contains("namespace=\"gpu\",service=\"ra-runner-agent-hub\""),
+                "only this release's hub, as its ServiceMonitor labels it: " + query);
+        assertTrue(agents.path("spec").path("replicas").isMissingNode(), "the autoscaler owns the replica count");
+
+        String own = "sum(my_queue{pool=\"a\"})";
+        assertEquals(
+                own,
+                Chart.render("autoscaling.enabled", "true", "autoscaling.query", own)
+                        .one("ScaledObject")
+                        .at("/spec/triggers/0/metadata/query")
+                        .asText(),
+                "agents of a hub elsewhere bring their own query");
     }
 
     @Test
@@ -221,9 +255,9 @@ class HelmChartTest {
         assertEquals("External", metric.path("type").asText());
         assertEquals("AverageValue", metric.at("/external/target/type").asText());
         assertEquals("16", metric.at("/external/target/averageValue").asText());
-        assertEquals(
-                "default",
-                metric.at("/external/metric/selector/matchLabels/nodepool").asText());
+        JsonNode nodepool = metric.at("/external/metric/selector/matchExpressions/0");
+        assertEquals("nodepool", nodepool.path("key").asText());
+        assertEquals(List.of("default", "any"), texts(nodepool.path("values")));
         assertTrue(chart.ofKind("ScaledObject").isEmpty());
     }
 
@@ -311,13 +345,14 @@ class HelmChartTest {
                 "autoscaling.maxReplicas",
                 "2");
         assertRefused(
-                "A HorizontalPodAutoscaler cannot scale to zero",
+                "autoscaling.minReplicas must be 1 or more",
                 "autoscaling.enabled",
                 "true",
                 "autoscaling.kind",
                 "hpa",
                 "autoscaling.minReplicas",
                 "0");
+        assertRefused("set hub.enabled=true, or give autoscaling.query", "autoscaling.enabled", "true");
         assertRefused("hub.replicas=3 needs PostgreSQL", "hub.enabled", "true", "hub.replicas", "3");
         assertRefused("image.flavor=cpu cannot use the nodepool's accelerators", "image.flavor", "cpu");
     }
@@ -366,6 +401,23 @@ class HelmChartTest {
                 Integer.parseInt(uid.group(1)),
                 pod.at("/securityContext/runAsUser").asInt());
         assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
+    }
+
+    @Test
+    void everyValueIsCommented() throws IOException {
+        List<String> lines = Files.readAllLines(Chart.DIR.resolve("values.yaml"));
+        String previous = "";
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.matches("\\s*[A-Za-z][\\w.-]*:.*")) {
+                assertTrue(
+                        previous.strip().startsWith("#") || line.contains("#"),
+                        "values.yaml line " + (i + 1) + " has no comment above it or beside it: " + line);
+            }
+            if (!line.isBlank()) {
+                previous = line;
+            }
+        }
     }
 
     private static void assertRefused(String expected, String... settings) {
