@@ -27,6 +27,7 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,6 +38,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -214,14 +217,21 @@ public class Agent {
         // From here on, FLUSH_GRACE bounds everything together, whatever the hub does: each step runs on a thread of
         // its own and is left behind (not interrupted: it may be writing the store) when the time is up.
         long graceDeadline = System.nanoTime() + FLUSH_GRACE.toNanos();
-        List<Future<?>> handBacks = new java.util.ArrayList<>();
+        List<Future<?>> handBacks = new ArrayList<>();
         for (Leases.Held item : leases.all()) {
             if (item.lose("the node is shutting down")) {
                 handBacks.add(runs.submit(() -> handBack(item.itemId)));
             }
         }
         for (Future<?> handBack : handBacks) {
-            within(graceDeadline, handBack, "handing back");
+            within(graceDeadline, handBack, null);
+        }
+        long unanswered =
+                handBacks.stream().filter(handBack -> !handBack.isDone()).count();
+        if (unanswered > 0) {
+            Log.warnf(
+                    "Agent: %d hand-back(s) got no answer within the drain's grace of %s; their leases will expire",
+                    unanswered, FLUSH_GRACE);
         }
         leases.stop();
         Integer left = before == State.PULLING
@@ -247,14 +257,21 @@ public class Agent {
                 left == null ? "some" : left.toString());
     }
 
-    /** Waits for {@code step} until {@code deadline}; answers its result, or null when it failed or ran out of time. */
+    /**
+     * Waits for {@code step} until {@code deadline}; answers its result, or null when it failed or ran out of time,
+     * which is logged unless {@code what} is null.
+     */
     private static <T> T within(long deadline, Future<T> step, String what) {
         try {
-            return step.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            Log.warnf("Agent: %s did not finish within the drain's grace of %s; leaving it", what, FLUSH_GRACE);
+            return step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (what != null) {
+                Log.warnf("Agent: %s did not finish within the drain's grace of %s; leaving it", what, FLUSH_GRACE);
+            }
         } catch (ExecutionException e) {
-            Log.warnf("Agent: %s failed: %s", what, e.getCause());
+            if (what != null) {
+                Log.warnf("Agent: %s failed: %s", what, e.getCause());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -480,7 +497,7 @@ public class Agent {
         if (items.isEmpty()) {
             return;
         }
-        List<Future<?>> others = new java.util.ArrayList<>(items.size() - 1);
+        List<Future<?>> others = new ArrayList<>(items.size() - 1);
         for (RunnerItem item : items.subList(1, items.size())) {
             others.add(siblings.submit(() -> work(item)));
         }
