@@ -58,21 +58,11 @@ class HelmChartTest {
         assertEquals(List.of("nvidia.com/gpu.present"), affinityKeys(pod).get(0));
         assertEquals(
                 "metadata.name",
-                Chart.env(container, "RUNNER_AGENT_RUNNER_ID")
-                        .orElseThrow()
-                        .path("fieldRef")
-                        .path("fieldPath")
-                        .asText(),
+                from(container, "RUNNER_AGENT_RUNNER_ID", "/fieldRef/fieldPath"),
                 "a pod of a Deployment is its own runner");
         assertEquals("true", env(container, "RUNNER_AGENT_DEREGISTER_ON_EXIT"), "pod names never return");
         assertEquals("https://api.clarifai.com", env(container, "RUNNER_AGENT_CONTROL_PLANE_URL"));
-        assertEquals(
-                "runner-agent-upstream",
-                Chart.env(container, "RUNNER_AGENT_KEY")
-                        .orElseThrow()
-                        .path("secretKeyRef")
-                        .path("name")
-                        .asText());
+        assertEquals("runner-agent-upstream", from(container, "RUNNER_AGENT_KEY", "/secretKeyRef/name"));
         assertEquals(
                 List.of("ALL"),
                 texts(container.path("securityContext").path("capabilities").path("drop")));
@@ -169,13 +159,7 @@ class HelmChartTest {
         JsonNode agent = chart.one("DaemonSet");
         assertTrue(chart.ofKind("Deployment").isEmpty());
         JsonNode container = Chart.container(agent);
-        assertEquals(
-                "spec.nodeName",
-                Chart.env(container, "RUNNER_AGENT_RUNNER_ID")
-                        .orElseThrow()
-                        .path("fieldRef")
-                        .path("fieldPath")
-                        .asText());
+        assertEquals("spec.nodeName", from(container, "RUNNER_AGENT_RUNNER_ID", "/fieldRef/fieldPath"));
         assertEquals("false", env(container, "RUNNER_AGENT_DEREGISTER_ON_EXIT"), "the node's next agent reuses it");
         assertEquals(
                 "/var/lib/runner-agent",
@@ -280,12 +264,7 @@ class HelmChartTest {
                 .orElseThrow();
         assertEquals(2, hub.at("/spec/replicas").asInt());
         JsonNode hubContainer = Chart.container(hub);
-        assertEquals(
-                "runner-db",
-                Chart.env(hubContainer, "RUNNER_STORE_JDBC_URL")
-                        .orElseThrow()
-                        .at("/secretKeyRef/name")
-                        .asText());
+        assertEquals("runner-db", from(hubContainer, "RUNNER_STORE_JDBC_URL", "/secretKeyRef/name"));
         assertTrue(hub.at("/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu")
                 .isMissingNode());
         JsonNode service = chart.ofKind("Service").stream()
@@ -298,12 +277,7 @@ class HelmChartTest {
                         + service.at("/spec/ports/0/port").asInt(),
                 env(agentContainer, "RUNNER_AGENT_CONTROL_PLANE_URL"),
                 "agents pull from the release's hub");
-        assertEquals(
-                "runner-admin-key",
-                Chart.env(agentContainer, "RUNNER_AGENT_KEY")
-                        .orElseThrow()
-                        .at("/secretKeyRef/name")
-                        .asText());
+        assertEquals("runner-admin-key", from(agentContainer, "RUNNER_AGENT_KEY", "/secretKeyRef/name"));
         assertEquals("admin", env(agentContainer, "RUNNER_AGENT_USER_ID"));
         assertEquals(2, chart.ofKind("PodDisruptionBudget").size());
     }
@@ -324,10 +298,7 @@ class HelmChartTest {
         assertEquals("pat-0123", secret.at("/stringData/key").asText());
         assertEquals(
                 secret.at("/metadata/name").asText(),
-                Chart.env(Chart.container(chart.one("Deployment")), "RUNNER_AGENT_KEY")
-                        .orElseThrow()
-                        .at("/secretKeyRef/name")
-                        .asText());
+                from(Chart.container(chart.one("Deployment")), "RUNNER_AGENT_KEY", "/secretKeyRef/name"));
     }
 
     @Test
@@ -426,6 +397,14 @@ class HelmChartTest {
         assertTrue(
                 failure.get().contains(expected),
                 "with " + List.of(settings) + ", expected \"" + expected + "\" in: " + failure.get());
+    }
+
+    /** Where an environment variable comes from: {@code pointer} into its {@code valueFrom}. */
+    private static String from(JsonNode container, String name, String pointer) {
+        return Chart.env(container, name)
+                .orElseThrow(() -> new AssertionError(name + " is not set"))
+                .at(pointer)
+                .asText();
     }
 
     private static String env(JsonNode container, String name) {
