@@ -118,15 +118,15 @@ public class Agent {
         this.metrics = metrics;
         this.leases = new Leases(upstream, metrics, config.lease(), config.leaseRenewal());
         this.pacing = new Pacing(engine::busiestQueue, 10);
-        AtomicInteger runThreads = new AtomicInteger();
-        this.runs = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "agent-run-" + runThreads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        AtomicInteger siblingThreads = new AtomicInteger();
-        this.siblings = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "agent-item-" + siblingThreads.incrementAndGet());
+        this.runs = daemonThreads("agent-run-");
+        this.siblings = daemonThreads("agent-item-");
+    }
+
+    /** A cached pool of daemon threads named {@code prefix} and a number: they never hold the JVM at exit. */
+    private static ExecutorService daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -140,17 +140,13 @@ public class Agent {
             throw new IllegalStateException("runner.agent.capacity must be at least 1, got " + config.capacity());
         }
         checkNodepool(); // before anything is registered: a node that cannot serve the nodepool does not start
-        runnerId = config.runnerId()
-                .filter(id -> !id.isBlank())
-                .map(Agent::runnerIdOf)
-                .orElseGet(Agent::nodeName);
-        if (config.runnerId()
-                .filter(id -> !id.isBlank() && !id.equals(runnerId))
-                .isPresent()) {
+        String configured = config.runnerId().filter(id -> !id.isBlank()).orElse(null);
+        runnerId = configured == null ? nodeName() : runnerIdOf(configured);
+        if (configured != null && !configured.equals(runnerId)) {
             Log.infof(
                     "Agent: runner.agent.runner-id '%s' is not a runner id (letters, digits, '_', '-', at most 128);"
                             + " using '%s'",
-                    config.runnerId().get(), runnerId);
+                    configured, runnerId);
         }
         outbox.recount();
         metrics.gauges(outbox::depth, leases::size);

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runneragent.agent.FakeUpstream.Answer;
 import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,18 +21,15 @@ class AgentBackoffTest {
 
     private static final String ITEMS = "/v2/users/" + FakeUpstream.USER + "/runners/backoff-agent/items";
 
-    public static class Scripted implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ScriptedUpstream.class));
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
+    public static class Scripted extends FakeUpstream.AsAgentProfile {
+        public Scripted() {
             // One request per poll and no breaker, so that the loop's own backoff is all that spaces the polls.
-            return Map.of(
-                    "dev.runneragent.agent.Upstream/listRunnerItems/Retry/maxRetries", "0",
-                    "dev.runneragent.agent.Upstream/listRunnerItems/CircuitBreaker/enabled", "false");
+            super(
+                    ScriptedUpstream.class,
+                    "dev.runneragent.agent.Upstream/listRunnerItems/Retry/maxRetries",
+                    "0",
+                    "dev.runneragent.agent.Upstream/listRunnerItems/CircuitBreaker/enabled",
+                    "false");
         }
     }
 

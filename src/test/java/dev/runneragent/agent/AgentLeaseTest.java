@@ -8,12 +8,10 @@ import dev.runneragent.agent.FakeUpstream.Answer;
 import dev.runneragent.testing.Metrics;
 import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,18 +28,16 @@ class AgentLeaseTest {
     /** About four seconds of work for slow-echo on a 2-core machine: much longer than the leases below. */
     private static final int WORK = 150_000;
 
-    public static class Scripted implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ScriptedUpstream.class));
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "runner.models.dir", "src/test/resources/slow-models",
-                    "runner.agent.lease", "1500ms",
-                    "runner.agent.lease-renewal", "300ms");
+    public static class Scripted extends FakeUpstream.AsAgentProfile {
+        public Scripted() {
+            super(
+                    ScriptedUpstream.class,
+                    "runner.models.dir",
+                    "src/test/resources/slow-models",
+                    "runner.agent.lease",
+                    "1500ms",
+                    "runner.agent.lease-renewal",
+                    "300ms");
         }
     }
 

@@ -10,14 +10,12 @@ import dev.runneragent.agent.FakeUpstream.Answer;
 import dev.runneragent.execution.TestInputs;
 import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.awt.Color;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -32,19 +30,17 @@ class AgentOutboxTest {
 
     private static final String RUNNER = "/v2/users/" + FakeUpstream.USER + "/runners/outbox-agent";
 
-    public static class Scripted implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ScriptedUpstream.class));
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
+    public static class Scripted extends FakeUpstream.AsAgentProfile {
+        public Scripted() {
             // One retry per post inside the client, a flush every 300 ms: failures show within the test.
-            return Map.of(
-                    "dev.runneragent.agent.Upstream/postRunnerItemOutputs/Retry/maxRetries", "1",
-                    "dev.runneragent.agent.Upstream/postRunnerItemOutputs/Retry/delay", "10",
-                    "runner.agent.outbox-retry", "300ms");
+            super(
+                    ScriptedUpstream.class,
+                    "dev.runneragent.agent.Upstream/postRunnerItemOutputs/Retry/maxRetries",
+                    "1",
+                    "dev.runneragent.agent.Upstream/postRunnerItemOutputs/Retry/delay",
+                    "10",
+                    "runner.agent.outbox-retry",
+                    "300ms");
         }
     }
 

@@ -9,7 +9,6 @@ import dev.runneragent.agent.FakeUpstream.Answer;
 import dev.runneragent.execution.TestInputs;
 import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.awt.Color;
@@ -31,10 +30,9 @@ class AgentTest {
     private static final String RUNNER = RUNNERS + "/fake-agent";
 
     /** The fake upstream, scripted before the node starts, and the node configured as its agent. */
-    public static class Scripted implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ScriptedUpstream.class));
+    public static class Scripted extends FakeUpstream.AsAgentProfile {
+        public Scripted() {
+            super(ScriptedUpstream.class);
         }
     }
 

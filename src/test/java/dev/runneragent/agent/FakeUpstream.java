@@ -145,6 +145,33 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /**
+     * A test application whose node is the agent of a scripted fake ({@code upstream}), with more settings given as
+     * key, value pairs. Each test's profile is a subclass that names its fake and settings in its constructor.
+     */
+    public abstract static class AsAgentProfile implements io.quarkus.test.junit.QuarkusTestProfile {
+
+        private final Class<? extends AsAgent> upstream;
+        private final Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+        protected AsAgentProfile(Class<? extends AsAgent> upstream, String... settings) {
+            this.upstream = upstream;
+            for (int i = 0; i < settings.length; i += 2) {
+                this.settings.put(settings[i], settings[i + 1]);
+            }
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(upstream));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return settings;
+        }
+    }
+
     /** A test application whose agent's upstream is this fake. */
     public static class Profile implements io.quarkus.test.junit.QuarkusTestProfile {
         @Override
