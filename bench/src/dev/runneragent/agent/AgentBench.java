@@ -151,6 +151,9 @@ public final class AgentBench {
             phases.add(new Phase("in-process, " + c + " caller(s)", agent, c));
             phases.add(new Phase("through hub and agent, " + c + " caller(s)", hub, c));
         }
+        // AGENT_BENCH_PHASES: run only the phases whose name contains it (a probe, e.g. "hub and agent, 1 ")
+        String only = System.getenv().getOrDefault("AGENT_BENCH_PHASES", "");
+        phases.removeIf(p -> !p.name().contains(only));
         Map<String, List<Result>> results = new LinkedHashMap<>();
         phases.forEach(p -> results.put(p.name(), new ArrayList<>()));
         for (int round = -1; round < rounds; round++) {
@@ -187,7 +190,9 @@ public final class AgentBench {
                         result.errors());
             }
         }
-        report(results, callers);
+        if (only.isEmpty()) {
+            report(results, callers); // a probe of some phases has only the log's lines
+        }
     }
 
     /** The agent's runner_model_inference_seconds of the model, summed over devices: {sum, count}. */

@@ -23,8 +23,15 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class GroupCommit<T, R> {
 
-    /** What a batch did: one outcome per request (a result, or the RuntimeException to answer), and what to run after commit. */
-    record Outcomes<R>(List<Object> outcomes, Runnable afterCommit) {}
+    /**
+     * What a batch did: one outcome per request (a result, or the RuntimeException to answer), what to run after
+     * commit, and what to run instead when the transaction fails to commit.
+     */
+    record Outcomes<R>(List<Object> outcomes, Runnable afterCommit, Runnable afterRollback) {
+        Outcomes(List<Object> outcomes, Runnable afterCommit) {
+            this(outcomes, afterCommit, () -> {});
+        }
+    }
 
     /** Runs a batch of requests in {@code c}'s transaction. */
     @FunctionalInterface
@@ -80,9 +87,14 @@ final class GroupCommit<T, R> {
     private void commit(List<Pending<T, R>> taken) {
         List<T> requests = taken.stream().map(Pending::request).toList();
         Outcomes<R> outcomes;
+        List<Outcomes<R>> ran = new ArrayList<>(1);
         try {
-            outcomes = db.inTransaction(c -> batch.run(c, requests));
+            outcomes = db.inTransaction(c -> {
+                ran.add(batch.run(c, requests));
+                return ran.get(0);
+            });
         } catch (RuntimeException e) {
+            ran.forEach(undone -> undone.afterRollback().run());
             if (taken.size() == 1) {
                 taken.get(0).answer().completeExceptionally(e);
                 return;

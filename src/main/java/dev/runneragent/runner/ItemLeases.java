@@ -58,15 +58,6 @@ final class ItemLeases {
     private static List<Leased> leaseOneByOne(
             Connection c, RunnerProfile runner, String where, List<Object> parameters, int limit, Instant leaseUntil)
             throws SQLException {
-        try (PreparedStatement hold =
-                c.prepareStatement("SELECT 1 FROM runners WHERE user_id = ? AND id = ? FOR UPDATE")) {
-            ItemStore.bind(hold, List.of(runner.userId(), runner.id()));
-            try (ResultSet rows = hold.executeQuery()) {
-                if (!rows.next()) {
-                    return List.of();
-                }
-            }
-        }
         List<Object> all = new ArrayList<>(parameters);
         all.add(limit + CANDIDATE_SLACK);
         List<Long> candidates = new ArrayList<>();
@@ -76,6 +67,18 @@ final class ItemLeases {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     candidates.add(rows.getLong(1));
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return List.of(); // nothing locked: a poll that finds nothing writes nothing
+        }
+        try (PreparedStatement hold =
+                c.prepareStatement("SELECT 1 FROM runners WHERE user_id = ? AND id = ? FOR UPDATE")) {
+            ItemStore.bind(hold, List.of(runner.userId(), runner.id()));
+            try (ResultSet rows = hold.executeQuery()) {
+                if (!rows.next()) {
+                    return List.of();
                 }
             }
         }

@@ -150,7 +150,9 @@ public class ItemStore {
      * <p>The candidates are read first from the transaction's snapshot, then claimed with
      * {@code FOR UPDATE SKIP LOCKED}: locking while scanning would step through every row that concurrent polls
      * leased since the last vacuum, re-checking each. On PostgreSQL the whole lease is one statement. H2 locks every
-     * row a {@code FOR UPDATE} query matches, not only those it returns, so there each candidate is claimed alone.
+     * row a {@code FOR UPDATE} query matches, not only those it returns, so there each candidate is claimed alone; and
+     * since a lock is a write to H2's file, the runner's row is locked only once there are candidates (a poll that
+     * finds nothing writes nothing).
      * ({@link RunnerQueue} lets the lease commit without waiting for its disk flush, on PostgreSQL.)
      */
     public List<Leased> lease(Connection c, RunnerProfile runner, int limit, Instant now, Instant leaseUntil)

@@ -121,14 +121,74 @@ public class RunnerQueue {
         List<Arrival> arrivals =
                 Arrival.merged(newItems.stream().map(Arrival::of).toList());
         relaxCommit(c);
-        items.insert(c, newItems, clock.instant(), signals.replica());
-        for (Arrival arrival : arrivals) {
-            signals.publishQueued(c, arrival);
+        Instant now = clock.instant();
+        items.insert(c, newItems, now, signals.replica());
+        List<Handoff> handoffs = new ArrayList<>();
+        try {
+            List<Arrival> left = handOff(c, arrivals, now, handoffs);
+            for (Arrival arrival : left) {
+                signals.publishQueued(c, arrival);
+            }
+            return new GroupCommit.Outcomes<>(
+                    Collections.nCopies(batch.size(), null),
+                    () -> {
+                        metrics.submitted(newItems.size());
+                        handoffs.forEach(this::deliver);
+                        left.forEach(this::wake);
+                    },
+                    () -> retry(handoffs));
+        } catch (SQLException | RuntimeException e) {
+            retry(handoffs);
+            throw e;
         }
-        return new GroupCommit.Outcomes<>(Collections.nCopies(batch.size(), null), () -> {
-            metrics.submitted(newItems.size());
-            arrivals.forEach(this::wake);
-        });
+    }
+
+    /** Items leased to a waiting poll in the transaction that queued them, to answer once it committed. */
+    private record Handoff(Waiter waiter, List<Leased> leased) {}
+
+    /**
+     * Leases new items to the polls that wait for them within the transaction that queues them, so that a waiting
+     * poll's answer costs no transaction (no commit) of its own; answers the arrivals left for the other polls, on
+     * this replica and the others.
+     */
+    private List<Arrival> handOff(Connection c, List<Arrival> arrivals, Instant now, List<Handoff> handoffs)
+            throws SQLException {
+        List<Arrival> left = new ArrayList<>();
+        for (Arrival arrival : arrivals) {
+            int remaining = arrival.count();
+            List<Waiter> next;
+            while (remaining > 0 && !(next = waiters.wake(arrival.withCount(1))).isEmpty()) {
+                Waiter waiter = next.get(0);
+                List<Leased> leased = waiter.answer().isDone()
+                        ? List.of()
+                        : items.lease(c, waiter.runner(), waiter.capacity(), now, now.plus(config.lease()));
+                handoffs.add(new Handoff(waiter, leased));
+                remaining -= leased.size(); // a lease may take older items too: then fewer of these are left
+            }
+            if (remaining > 0) {
+                left.add(arrival.withCount(remaining));
+            }
+        }
+        return left;
+    }
+
+    /** After commit: answers a poll with what it was handed; one that was handed nothing tries again. */
+    private void deliver(Handoff handoff) {
+        Waiter waiter = handoff.waiter();
+        if (handoff.leased().isEmpty()) {
+            executors.work().execute(() -> attempt(waiter));
+            return;
+        }
+        Instant now = clock.instant();
+        handoff.leased().forEach(item -> metrics.queueWait(Duration.between(item.createdAt(), now)));
+        if (!waiter.answer().complete(handoff.leased())) {
+            handBack(waiter.runner(), handoff.leased()); // the poll ended (its deadline, a hang-up) meanwhile
+        }
+    }
+
+    /** The transaction that would have handed items to these polls did not commit: each tries again on its own. */
+    private void retry(List<Handoff> handoffs) {
+        handoffs.forEach(handoff -> executors.work().execute(() -> attempt(handoff.waiter())));
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Requests that share a transaction: each gets its own answer, and one the store refuses fails alone. */
@@ -69,6 +70,25 @@ class GroupCommitTest {
             assertThrows(StoreException.class, () -> GroupCommit.await(tooLong));
             assertEquals(3, batchSizes.get(1), "the three shared a transaction first");
             assertEquals(List.of("fine", "hold", "ok"), stored());
+        } finally {
+            commits.close();
+        }
+    }
+
+    @Test
+    void aBatchWhoseCommitFailsRunsWhatFollowsARollbackInsteadOfACommit() throws Exception {
+        AtomicInteger committed = new AtomicInteger();
+        AtomicInteger rolledBack = new AtomicInteger();
+        GroupCommit<String, String> commits = new GroupCommit<>(db, "test-rollback", 1, 16, (c, values) -> {
+            c.close(); // the batch ran, and its commit fails
+            return new GroupCommit.Outcomes<>(
+                    new ArrayList<>(values), committed::incrementAndGet, rolledBack::incrementAndGet);
+        });
+        try {
+            CompletableFuture<String> answer = commits.submit("lost");
+            assertThrows(StoreException.class, () -> GroupCommit.await(answer));
+            assertEquals(0, committed.get(), "nothing committed");
+            assertEquals(1, rolledBack.get(), "the batch heard of its rollback once");
         } finally {
             commits.close();
         }

@@ -341,6 +341,38 @@ class RunnerQueueConcurrencyTest {
     }
 
     @Test
+    void waitingPollsAreHandedNewItemsByTheTransactionThatQueuesThem() throws Exception {
+        String model = unique("handoff");
+        RunnerProfile first = register(model, 4);
+        RunnerProfile second = register(model, 4);
+        CompletableFuture<List<Leased>> firstPoll = queue.poll(first);
+        CompletableFuture<List<Leased>> secondPoll = queue.poll(second);
+        assertFalse(firstPoll.isDone() || secondPoll.isDone(), "nothing to lease yet");
+        List<ItemStore.NewItem> six = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            six.add(new ItemStore.NewItem(
+                    unique("item"),
+                    USER,
+                    request(model, 1),
+                    Target.ANY,
+                    Resources.NONE,
+                    Instant.now().plusSeconds(60)));
+        }
+        queue.submit(six); // returns once committed: the polls' answers come with that commit, not after another
+        assertTrue(firstPoll.isDone() && secondPoll.isDone(), "both polls were answered by the submission");
+        assertEquals(4, firstPoll.get().size(), "the longest-waiting poll takes its capacity");
+        assertEquals(2, secondPoll.get().size(), "the next poll takes the rest");
+        List<String> handed = new ArrayList<>();
+        firstPoll.get().forEach(item -> handed.add(item.id()));
+        secondPoll.get().forEach(item -> handed.add(item.id()));
+        assertEquals(six.stream().map(ItemStore.NewItem::id).toList(), handed, "oldest first, each once");
+        for (String id : handed) {
+            assertEquals("LEASED", stored.state(id));
+        }
+        assertTrue(poll(register(model, 4)).isEmpty(), "nothing was left pending");
+    }
+
+    @Test
     void aRunnerOnlyGetsItemsItsResourcesAndSelectorAllow() throws Exception {
         String model = unique("fit");
         RunnerProfile small = new RunnerProfile(
