@@ -285,6 +285,7 @@ public class Agent {
                     sleep(10); // a loop posts it now
                 }
             }
+            outbox.settle(); // what the hub took leaves the store now, not after a restart's repeat posts
             return outbox.pending(runnerId, 1000).size();
         } catch (RuntimeException e) {
             Log.warnf("Agent: the outbox could not be flushed: %s", e.getMessage());

@@ -3,19 +3,31 @@ package dev.runneragent.agent;
 import com.clarifai.grpc.api.MultiOutputResponse;
 import dev.runneragent.store.Db;
 import dev.runneragent.store.Sql;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Finished items' outputs, kept in the node's store until the upstream hub has taken them: written before the first
  * post, deleted after the hub's acknowledgement, and posted again (also after a restart) while the hub cannot be
  * reached.
+ *
+ * <p>The write before the post is a commit on the item's path; the delete after the acknowledgement is not: results
+ * the hub took are deleted in the background, many in one transaction, and are left out of {@link #pending} until
+ * then. A result whose delete a crash lost is posted once more after the restart, and the hub answers that repeat as
+ * it answered the first post.
  */
 @ApplicationScoped
 public class Outbox {
@@ -27,11 +39,22 @@ public class Outbox {
     private final Clock clock;
     /** Results kept, as counted at the last {@link #recount} and changed since; -1 before the first count. */
     private final AtomicLong depth = new AtomicLong(-1);
+    /** Results the hub took whose rows are not deleted yet, and the queue of their deletes. */
+    private final Set<Taken> forgotten = ConcurrentHashMap.newKeySet();
+
+    private final BlockingQueue<Taken> toDelete = new LinkedBlockingQueue<>();
+    private final Thread deleter;
+
+    private static final int DELETE_BATCH = 256;
+    private static final Duration RETRY_DELETE = Duration.ofSeconds(1);
 
     @Inject
     public Outbox(Db db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.deleter = new Thread(this::deleteLoop, "agent-outbox-deletes");
+        deleter.setDaemon(true);
+        deleter.start();
     }
 
     /** Keeps {@code response} as the result of {@code itemId}; a result kept already stays as it was. */
@@ -71,7 +94,7 @@ public class Outbox {
                 return rows.getLong(1);
             }
         });
-        depth.set(kept);
+        depth.set(kept - forgotten.size());
         return kept;
     }
 
@@ -92,17 +115,68 @@ public class Outbox {
         });
     }
 
-    /** Forgets the result: the hub took it, or will never take it. */
+    /** Forgets the result: the hub took it, or will never take it. Its row is deleted soon, with others. */
     public void remove(String runnerId, String itemId) {
-        int deleted = db.inTransaction(c -> {
+        Taken taken = new Taken(runnerId, itemId);
+        if (forgotten.add(taken)) {
+            depth.decrementAndGet();
+            toDelete.add(taken);
+        }
+    }
+
+    /** A result the hub took, whose row waits for {@link #deleteForgotten}. */
+    private record Taken(String runnerId, String itemId) {}
+
+    /** Deletes the rows of every result forgotten so far, now (the background deletes may be taking some too). */
+    public void settle() {
+        deleteForgotten(new ArrayList<>(forgotten));
+    }
+
+    private void deleteLoop() {
+        List<Taken> batch = new ArrayList<>();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                batch.add(toDelete.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            toDelete.drainTo(batch, DELETE_BATCH - 1);
+            try {
+                deleteForgotten(batch);
+            } catch (RuntimeException e) {
+                Log.warnf("Agent: %d delivered result(s) stay in the outbox for now: %s", batch.size(), e.getMessage());
+                toDelete.addAll(batch);
+                try {
+                    Thread.sleep(RETRY_DELETE.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+            batch.clear();
+        }
+    }
+
+    private void deleteForgotten(List<Taken> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
             try (PreparedStatement delete =
                     c.prepareStatement("DELETE FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
-                delete.setString(1, runnerId);
-                delete.setString(2, itemId);
-                return delete.executeUpdate();
+                for (Taken taken : batch) {
+                    delete.setString(1, taken.runnerId());
+                    delete.setString(2, taken.itemId());
+                    delete.addBatch();
+                }
+                return delete.executeBatch();
             }
         });
-        depth.addAndGet(-deleted);
+        batch.forEach(forgotten::remove);
+    }
+
+    @PreDestroy
+    void close() {
+        deleter.interrupt();
     }
 
     /** The oldest results of {@code runnerId} waiting for the hub, at most {@code limit}. */
@@ -111,10 +185,13 @@ public class Outbox {
             try (PreparedStatement query = c.prepareStatement("SELECT item_id, response, attempts FROM agent_outbox"
                     + " WHERE runner_id = ? ORDER BY created_at, item_id LIMIT ?")) {
                 query.setString(1, runnerId);
-                query.setInt(2, limit);
+                query.setInt(2, limit + forgotten.size()); // forgotten rows are skipped below
                 List<Entry> entries = new ArrayList<>();
                 try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
+                    while (rows.next() && entries.size() < limit) {
+                        if (forgotten.contains(new Taken(runnerId, rows.getString("item_id")))) {
+                            continue;
+                        }
                         entries.add(new Entry(
                                 runnerId,
                                 rows.getString("item_id"),

@@ -8,12 +8,16 @@ import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.agent.FakeUpstream.Answer;
 import dev.runneragent.execution.TestInputs;
+import dev.runneragent.store.Db;
 import dev.runneragent.testing.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.awt.Color;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -76,6 +80,9 @@ class AgentOutboxTest {
     @Inject
     Outbox outbox;
 
+    @Inject
+    Db db;
+
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         Waits.until(condition, Duration.ofSeconds(20), what);
     }
@@ -91,6 +98,43 @@ class AgentOutboxTest {
         assertEquals(5, posts.size(), "four failures, then the hub took it");
         assertTrue(
                 posts.get(4).body().contains("\"id\":\"green\""), posts.get(4).body());
+    }
+
+    @Test
+    void aResultTheHubTookLeavesPendingAtOnceAndTheStoreSoonAfter() throws Exception {
+        MultiOutputResponse result = MultiOutputResponse.newBuilder()
+                .setStatus(Status.newBuilder().setCode(StatusCode.SUCCESS))
+                .build();
+        String runner = "another-runner"; // not this agent's: nothing posts these
+        outbox.put(runner, "taken-1", result);
+        outbox.put(runner, "taken-2", result);
+        outbox.put(runner, "kept", result);
+        outbox.remove(runner, "taken-1");
+        assertEquals(
+                List.of("taken-2", "kept"), // oldest first
+                outbox.pending(runner, 10).stream().map(Outbox.Entry::itemId).toList(),
+                "a result the hub took is no longer pending, even before its row is deleted");
+        await(() -> rows(runner).equals(List.of("kept", "taken-2")), "its row is deleted in the background");
+        outbox.remove(runner, "taken-2");
+        outbox.settle();
+        assertEquals(List.of("kept"), rows(runner), "settle deletes what the hub took, before it returns");
+        assertEquals(1, outbox.pending(runner, 10).size());
+    }
+
+    private List<String> rows(String runner) {
+        return db.read(c -> {
+            try (PreparedStatement select =
+                    c.prepareStatement("SELECT item_id FROM agent_outbox WHERE runner_id = ? ORDER BY item_id")) {
+                select.setString(1, runner);
+                List<String> ids = new ArrayList<>();
+                try (ResultSet found = select.executeQuery()) {
+                    while (found.next()) {
+                        ids.add(found.getString(1));
+                    }
+                }
+                return ids;
+            }
+        });
     }
 
     @Test
