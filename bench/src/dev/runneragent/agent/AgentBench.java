@@ -151,6 +151,8 @@ public final class AgentBench {
             phases.add(new Phase("in-process, " + c + " caller(s)", agent, c));
             phases.add(new Phase("through hub and agent, " + c + " caller(s)", hub, c));
         }
+        // AGENT_BENCH_WARMUP: seconds of each phase in the first, unrecorded round (both JITs need minutes here)
+        int warmUp = Integer.parseInt(System.getenv().getOrDefault("AGENT_BENCH_WARMUP", "0"));
         // AGENT_BENCH_PHASES: run only the phases whose name contains it (a probe, e.g. "hub and agent, 1 ")
         String only = System.getenv().getOrDefault("AGENT_BENCH_PHASES", "");
         phases.removeIf(p -> !p.name().contains(only));
@@ -165,7 +167,7 @@ public final class AgentBench {
                 double[] before = inference(agent);
                 ClosedLoop.Run measured = ClosedLoop.measure(
                         phase.callers(),
-                        seconds,
+                        round < 0 ? Math.max(seconds, warmUp) : seconds,
                         i -> post(phase.base(), "/v2/models/" + model + "/outputs", body.apply(i)));
                 double[] after = inference(agent);
                 double batches = after[1] - before[1];

@@ -7,8 +7,10 @@ import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * reached.
  *
  * <p>The write before the post is a commit on the item's path; the delete after the acknowledgement is not: results
- * the hub took are deleted in the background, many in one transaction, and are left out of {@link #pending} until
- * then. A result whose delete a crash lost is posted once more after the restart, and the hub answers that repeat as
+ * the hub took are left out of {@link #pending} at once, and their rows are deleted with the next result's write, or
+ * in the background when none comes soon. A result whose delete a crash lost is posted once more after the restart, and the hub answers that repeat as
  * it answered the first post.
  */
 @ApplicationScoped
@@ -47,6 +49,8 @@ public class Outbox {
 
     private static final int DELETE_BATCH = 256;
     private static final Duration RETRY_DELETE = Duration.ofSeconds(1);
+    /** How long a delete waits for a put to take it along before it runs in a transaction of its own. */
+    private static final Duration LINGER = Duration.ofMillis(200);
 
     @Inject
     public Outbox(Db db, Clock clock) {
@@ -57,32 +61,50 @@ public class Outbox {
         deleter.start();
     }
 
-    /** Keeps {@code response} as the result of {@code itemId}; a result kept already stays as it was. */
+    /**
+     * Keeps {@code response} as the result of {@code itemId}; a result kept already stays as it was. The rows of
+     * results the hub took meanwhile are deleted in the same transaction.
+     */
     public void put(String runnerId, String itemId, MultiOutputResponse response) {
-        boolean kept = db.inTransaction(c -> {
-            try (PreparedStatement exists =
-                    c.prepareStatement("SELECT 1 FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
-                exists.setString(1, runnerId);
-                exists.setString(2, itemId);
-                try (ResultSet rows = exists.executeQuery()) {
-                    if (rows.next()) {
-                        return false;
-                    }
-                }
-            }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO agent_outbox"
-                    + " (runner_id, item_id, response, created_at, attempts) VALUES (?, ?, ?, ?, 0)")) {
-                insert.setString(1, runnerId);
-                insert.setString(2, itemId);
-                insert.setBytes(3, response.toByteArray());
-                Sql.setTime(insert, 4, clock.instant());
-                insert.executeUpdate();
-            }
-            return true;
-        });
+        List<Taken> taken = new ArrayList<>();
+        toDelete.drainTo(taken, DELETE_BATCH);
+        boolean kept;
+        try {
+            kept = db.inTransaction(c -> {
+                delete(c, taken);
+                return insert(c, runnerId, itemId, response);
+            });
+        } catch (RuntimeException e) {
+            toDelete.addAll(taken);
+            throw e;
+        }
+        taken.forEach(forgotten::remove);
         if (kept) {
             depth.incrementAndGet();
         }
+    }
+
+    private boolean insert(Connection c, String runnerId, String itemId, MultiOutputResponse response)
+            throws SQLException {
+        try (PreparedStatement exists =
+                c.prepareStatement("SELECT 1 FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
+            exists.setString(1, runnerId);
+            exists.setString(2, itemId);
+            try (ResultSet rows = exists.executeQuery()) {
+                if (rows.next()) {
+                    return false;
+                }
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO agent_outbox"
+                + " (runner_id, item_id, response, created_at, attempts) VALUES (?, ?, ?, ?, 0)")) {
+            insert.setString(1, runnerId);
+            insert.setString(2, itemId);
+            insert.setBytes(3, response.toByteArray());
+            Sql.setTime(insert, 4, clock.instant());
+            insert.executeUpdate();
+        }
+        return true;
     }
 
     /** Counts the results kept, for {@link #depth}. */
@@ -137,7 +159,9 @@ public class Outbox {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 batch.add(toDelete.take());
+                Thread.sleep(LINGER.toMillis()); // meanwhile, the next result's put may take the rest along
             } catch (InterruptedException e) {
+                toDelete.addAll(batch); // for settle, or the next start's repeat posts
                 return;
             }
             toDelete.drainTo(batch, DELETE_BATCH - 1);
@@ -161,17 +185,25 @@ public class Outbox {
             return;
         }
         db.inTransaction(c -> {
-            try (PreparedStatement delete =
-                    c.prepareStatement("DELETE FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
-                for (Taken taken : batch) {
-                    delete.setString(1, taken.runnerId());
-                    delete.setString(2, taken.itemId());
-                    delete.addBatch();
-                }
-                return delete.executeBatch();
-            }
+            delete(c, batch);
+            return null;
         });
         batch.forEach(forgotten::remove);
+    }
+
+    private static void delete(Connection c, List<Taken> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete =
+                c.prepareStatement("DELETE FROM agent_outbox WHERE runner_id = ? AND item_id = ?")) {
+            for (Taken taken : batch) {
+                delete.setString(1, taken.runnerId());
+                delete.setString(2, taken.itemId());
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
     }
 
     @PreDestroy
