@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The agent benchmark of BENCHMARKS.md: colour-classifier through a hub and an agent (two packaged nodes on loopback)
 # versus in-process on the agent itself, side by side. About 4 minutes at the defaults on a 2-core machine.
-# AGENT_BENCH_NODE_OPTS: more JVM options for both nodes (a variant to compare).
+# AGENT_BENCH_NODE_OPTS: more JVM options for both nodes (a variant to compare); AGENT_BENCH_WARMUP: seconds of each
+# phase in the first, unrecorded round (the JITs of both nodes need minutes); AGENT_BENCH_PHASES: only some phases.
 # Usage: bench/run-agent-bench.sh [seconds per phase] [rounds] [callers] [agent pull loops] [model]
 #   (default: 6, 4, 16, 8, colour-classifier; or slow-echo:ROUNDS, a forward pass of about ROUNDS x 30 us)
 set -euo pipefail

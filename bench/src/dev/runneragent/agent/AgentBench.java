@@ -39,8 +39,11 @@ import java.util.regex.Pattern;
  * Each runs with 1 caller (latency) and with many (throughput at saturation). The added latency of a path is the
  * caller's latency minus the model's inference time: the phase's mean forward pass as the agent's
  * runner_model_inference_seconds counts it (at 1 caller every batch holds one input). A first round warms both nodes
- * up and is not recorded; every other round reverses the phase order.
- * Usage: AgentBench jar seconds rounds callers pull-loops [colour-classifier | slow-echo:ROUNDS]
+ * up and is not recorded; every other round reverses the phase order. Each phase also gives the CPU time the hub's
+ * and the agent's processes used per request while it was measured (as the operating system counts it).
+ * Usage: AgentBench jar seconds rounds callers pull-loops [colour-classifier | slow-echo:ROUNDS]; environment:
+ * AGENT_BENCH_WARMUP (seconds of each phase in the first round), AGENT_BENCH_PHASES (only the phases whose name
+ * contains it, without the report).
  */
 public final class AgentBench {
 
@@ -54,7 +57,18 @@ public final class AgentBench {
 
     private record Phase(String name, String base, int callers) {}
 
-    private record Result(double perSecond, long p50Micros, long p99Micros, int errors, double inferenceMicros) {}
+    /** A phase's figures; the CPU time each node spent per request while it was measured, in microseconds. */
+    private record Result(
+            double perSecond,
+            long p50Micros,
+            long p99Micros,
+            int errors,
+            double inferenceMicros,
+            double hubCpuMicros,
+            double agentCpuMicros) {}
+
+    private Process hubNode;
+    private Process agentNode;
 
     private AgentBench(String model, int work) {
         this.model = model;
@@ -97,6 +111,8 @@ public final class AgentBench {
                     "-Drunner.agent.pull-loops=" + loops));
             ClosedLoop.awaitReady(
                     bench.http, nodes.get(1), "http://127.0.0.1:" + agentPort, "bench/target/agent-bench-agent.log");
+            bench.hubNode = nodes.get(0);
+            bench.agentNode = nodes.get(1);
             bench.run(seconds, rounds, callers, "http://127.0.0.1:" + hubPort, "http://127.0.0.1:" + agentPort);
         } finally {
             for (Process node : nodes) {
@@ -165,36 +181,61 @@ public final class AgentBench {
             }
             for (Phase phase : order) {
                 double[] before = inference(agent);
+                long[] cpu = new long[4]; // nanoseconds: hub and agent as the measured part opened, then closed
+                int phaseSeconds = round < 0 ? Math.max(seconds, warmUp) : seconds;
                 ClosedLoop.Run measured = ClosedLoop.measure(
                         phase.callers(),
-                        round < 0 ? Math.max(seconds, warmUp) : seconds,
-                        i -> post(phase.base(), "/v2/models/" + model + "/outputs", body.apply(i)));
+                        phaseSeconds,
+                        i -> post(phase.base(), "/v2/models/" + model + "/outputs", body.apply(i)),
+                        () -> {
+                            cpu[0] = cpuNanos(hubNode);
+                            cpu[1] = cpuNanos(agentNode);
+                        },
+                        () -> {
+                            cpu[2] = cpuNanos(hubNode);
+                            cpu[3] = cpuNanos(agentNode);
+                        });
                 double[] after = inference(agent);
                 double batches = after[1] - before[1];
+                double requests = Math.max(1, measured.perSecond() * phaseSeconds);
                 Result result = new Result(
                         measured.perSecond(),
                         measured.p50Micros(),
                         measured.p99Micros(),
                         measured.errors(),
-                        batches == 0 ? 0 : (after[0] - before[0]) / batches * 1e6);
+                        batches == 0 ? 0 : (after[0] - before[0]) / batches * 1e6,
+                        (cpu[2] - cpu[0]) / 1e3 / requests,
+                        (cpu[3] - cpu[1]) / 1e3 / requests);
                 if (round >= 0) {
                     results.get(phase.name()).add(result);
                 }
                 System.err.printf(
                         Locale.ROOT,
-                        "round %d %-36s %8.1f req/s p50 %6d us p99 %6d us inference %6.0f us errors %d%n",
+                        "round %d %-36s %8.1f req/s p50 %6d us p99 %6d us inference %6.0f us"
+                                + " cpu/req hub %5.0f us agent %5.0f us errors %d%n",
                         round + 1,
                         phase.name(),
                         result.perSecond(),
                         result.p50Micros(),
                         result.p99Micros(),
                         result.inferenceMicros(),
+                        result.hubCpuMicros(),
+                        result.agentCpuMicros(),
                         result.errors());
             }
         }
         if (only.isEmpty()) {
             report(results, callers); // a probe of some phases has only the log's lines
         }
+    }
+
+    /** The CPU time {@code node} has used so far, user and system, in nanoseconds. */
+    private static long cpuNanos(Process node) {
+        return node.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toNanos)
+                .orElse(0L);
     }
 
     /** The agent's runner_model_inference_seconds of the model, summed over devices: {sum, count}. */
@@ -219,19 +260,22 @@ public final class AgentBench {
     }
 
     private static void report(Map<String, List<Result>> results, int callers) {
-        System.out.println("| phase | req/s | p50 µs | p99 µs | inference µs | rounds (req/s, sorted) |");
-        System.out.println("|---|---:|---:|---:|---:|---|");
+        System.out.println("| phase | req/s | p50 µs | p99 µs | inference µs | CPU µs per request: hub, agent"
+                + " | rounds (req/s, sorted) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---|");
         results.forEach((name, list) -> {
             Result median = median(list);
             int errors = list.stream().mapToInt(Result::errors).sum();
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %.0f | %d | %d | %.0f | %s%s |%n",
+                    "| %s | %.0f | %d | %d | %.0f | %.0f, %.0f | %s%s |%n",
                     name,
                     median.perSecond(),
                     median.p50Micros(),
                     median.p99Micros(),
                     median.inferenceMicros(),
+                    median.hubCpuMicros(),
+                    median.agentCpuMicros(),
                     Arrays.toString(list.stream()
                                     .mapToLong(r -> Math.round(r.perSecond()))
                                     .sorted()

@@ -88,6 +88,12 @@ public final class ClosedLoop {
      * {@code seconds} measured; answers the rate and latencies of the measured part.
      */
     public static Run measure(int callers, int seconds, Request request) throws Exception {
+        return measure(callers, seconds, request, () -> {}, () -> {});
+    }
+
+    /** {@link #measure}, calling {@code opened} as the measured part starts and {@code closed} as it ends. */
+    public static Run measure(int callers, int seconds, Request request, Runnable opened, Runnable closed)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -114,11 +120,13 @@ public final class ClosedLoop {
             }));
         }
         Thread.sleep(seconds * 1000L / 3);
+        opened.run();
         measuring.set(true);
         long started = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         measuring.set(false);
         double elapsed = (System.nanoTime() - started) / 1e9;
+        closed.run();
         running.set(false);
         List<Long> all = new ArrayList<>();
         for (Future<List<Long>> worker : workers) {

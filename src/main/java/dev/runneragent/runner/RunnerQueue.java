@@ -163,6 +163,9 @@ public class RunnerQueue {
                         ? List.of()
                         : items.lease(c, waiter.runner(), waiter.capacity(), now, now.plus(config.lease()));
                 handoffs.add(new Handoff(waiter, leased));
+                if (leased.isEmpty()) {
+                    break; // the items do not suit it after all: after commit, polls are woken as before
+                }
                 remaining -= leased.size(); // a lease may take older items too: then fewer of these are left
             }
             if (remaining > 0) {

@@ -210,9 +210,10 @@ class AgentResilienceIT {
             List<Future<Answer>> answers;
             Duration exit;
             try {
-                // Eight items of about two seconds each: four in flight at a time, run one after another.
+                // Eight items of two seconds or more each (slower on a busy machine), run one after another by the
+                // engine: with two or more in flight, at least one cannot finish within the drain's 3 s.
                 answers = calls.submit(8, 60_000);
-                Waits.until(() -> health(first).getInt("inFlight") == 4, Duration.ofSeconds(30), "4 items in flight");
+                Waits.until(() -> health(first).getInt("inFlight") >= 2, Duration.ofSeconds(30), "items in flight");
                 exit = first.terminate(Duration.ofSeconds(30));
             } finally {
                 first.close();
