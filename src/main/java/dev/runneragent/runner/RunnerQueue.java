@@ -83,7 +83,11 @@ public class RunnerQueue {
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
-        this.submissions = new GroupCommit<>(db, "hub-submit", 2, 128, this::insertAll);
+        // On H2 a hand-off locks the waiting runners' rows (FOR UPDATE) in the queuing transaction: two such
+        // transactions at once could take two runners in opposite order, so H2 gets one committer. PostgreSQL's
+        // FOR KEY SHARE locks do not block each other.
+        int committers = db.dialect() == Db.Dialect.POSTGRESQL ? 2 : 1;
+        this.submissions = new GroupCommit<>(db, "hub-submit", committers, 128, this::insertAll);
         metrics.gauges(signals::leader, waiters::size);
         signals.subscribe(new HubSignals.Subscriber() {
             @Override
