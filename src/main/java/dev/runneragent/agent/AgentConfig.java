@@ -48,6 +48,14 @@ public interface AgentConfig {
         Optional<String> cpuMemory();
     }
 
+    /**
+     * Ask the upstream for protobuf's binary encoding ({@code application/x-protobuf}) on the runner-item calls, and
+     * post results in it once the upstream answered in it. A hub of this project does; Clarifai's API answers JSON,
+     * and the agent then stays with JSON. Off: JSON only.
+     */
+    @WithDefault("true")
+    boolean protobuf();
+
     /** How often results that could not be posted are posted again. */
     @WithDefault("5s")
     Duration outboxRetry();

@@ -27,6 +27,9 @@ public class AgentHealth implements HealthCheck {
     @Inject
     Outbox outbox;
 
+    @Inject
+    Upstream upstream;
+
     @Override
     public HealthCheckResponse call() {
         Agent.State state = agent.state();
@@ -45,6 +48,7 @@ public class AgentHealth implements HealthCheck {
                 .withData("problem", problem)
                 .withData("inFlight", agent.inFlight())
                 .withData("outbox", outbox.depth())
+                .withData("encoding", upstream.encoding())
                 .build();
     }
 

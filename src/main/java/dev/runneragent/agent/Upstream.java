@@ -10,18 +10,23 @@ import com.clarifai.grpc.api.SingleRunnerResponse;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.runneragent.api.ProtoJson;
+import dev.runneragent.api.ProtobufBodyWriter;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The upstream hub as the agent calls it: Clarifai's messages in and out, the user and key of
@@ -38,8 +43,14 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class Upstream {
 
+    private static final String PROTOBUF_FIRST =
+            ProtobufBodyWriter.MEDIA_TYPE + ", " + MediaType.APPLICATION_JSON + ";q=0.5";
+
     private final UpstreamApi api;
     private final AgentConfig config;
+
+    /** Whether the upstream's last answer was in protobuf's binary encoding: results and reports then go in it. */
+    private volatile boolean upstreamSpeaksProtobuf;
 
     @Inject
     public Upstream(@RestClient UpstreamApi api, AgentConfig config) {
@@ -100,7 +111,9 @@ public class Upstream {
             delay = 5_000,
             skipOn = UpstreamException.Refused.class)
     public MultiRunnerItemResponse listRunnerItems(String runnerId) {
-        return read(api.listRunnerItems(authorization(), userId(), runnerId), MultiRunnerItemResponse.newBuilder());
+        return read(
+                api.listRunnerItems(authorization(), accept(), userId(), runnerId),
+                MultiRunnerItemResponse.newBuilder());
     }
 
     @Timeout(10_000)
@@ -119,9 +132,7 @@ public class Upstream {
             skipOn = UpstreamException.Refused.class)
     public MultiRunnerItemOutputResponse postRunnerItemOutputs(
             String runnerId, String runnerItemId, PostRunnerItemOutputsRequest request) {
-        return read(
-                api.postRunnerItemOutputs(authorization(), userId(), runnerId, runnerItemId, ProtoJson.print(request)),
-                MultiRunnerItemOutputResponse.newBuilder());
+        return post(runnerId, runnerItemId, request);
     }
 
     /**
@@ -131,10 +142,41 @@ public class Upstream {
      */
     @Timeout(5_000)
     public MultiRunnerItemOutputResponse report(String runnerId, String runnerItemId, Status status) {
-        String body = ProtoJson.print(
+        return post(
+                runnerId,
+                runnerItemId,
                 PostRunnerItemOutputsRequest.newBuilder().setStatus(status).build());
+    }
+
+    /**
+     * A result or a status, in protobuf's binary encoding while the upstream's last answer was in it, else as JSON.
+     * A binary body the upstream cannot read (415, or 400 {@code CONN_BAD_REQUEST_FORMAT}: it stopped speaking
+     * protobuf, another version behind the same URL) is sent again as JSON at once.
+     */
+    private MultiRunnerItemOutputResponse post(
+            String runnerId, String runnerItemId, PostRunnerItemOutputsRequest request) {
+        if (upstreamSpeaksProtobuf) {
+            try {
+                return post(runnerId, runnerItemId, ProtobufBodyWriter.MEDIA_TYPE, request.toByteArray());
+            } catch (UpstreamException.Refused e) {
+                boolean unreadable = e.httpStatus() == 415
+                        || (e.httpStatus() == 400 && e.code() == StatusCode.CONN_BAD_REQUEST_FORMAT);
+                if (!unreadable) {
+                    throw e; // the request itself is refused; it would be in JSON too
+                }
+                upstreamSpeaksProtobuf = false;
+            }
+        }
+        return post(
+                runnerId,
+                runnerItemId,
+                MediaType.APPLICATION_JSON,
+                ProtoJson.print(request).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private MultiRunnerItemOutputResponse post(String runnerId, String runnerItemId, String type, byte[] body) {
         return read(
-                api.postRunnerItemOutputs(authorization(), userId(), runnerId, runnerItemId, body),
+                api.postRunnerItemOutputs(authorization(), accept(), type, userId(), runnerId, runnerItemId, body),
                 MultiRunnerItemOutputResponse.newBuilder());
     }
 
@@ -152,6 +194,11 @@ public class Upstream {
         return read(api.deleteRunners(authorization(), userId(), body), BaseResponse.newBuilder());
     }
 
+    /** The encoding of the upstream's last answer on the runner-item calls, which results follow. */
+    public String encoding() {
+        return upstreamSpeaksProtobuf ? ProtobufBodyWriter.MEDIA_TYPE : MediaType.APPLICATION_JSON;
+    }
+
     private String authorization() {
         return "Key " + config.key().orElse("");
     }
@@ -160,13 +207,63 @@ public class Upstream {
         return config.userId().orElse("me");
     }
 
+    /**
+     * The Accept header of the runner-item calls: protobuf's binary encoding first unless
+     * {@code runner.agent.protobuf} is off. A hub of this project answers in it; others (Clarifai's API) answer JSON.
+     */
+    private String accept() {
+        return config.protobuf() ? PROTOBUF_FIRST : MediaType.APPLICATION_JSON;
+    }
+
     @SuppressWarnings("unchecked")
     private static <M extends Message> M read(String json, Message.Builder builder) {
         ProtoJson.merge(json, builder);
         return (M) builder.build();
     }
 
-    /** The Clarifai status an answer's body carries; a body that is not a Clarifai answer is quoted in the details. */
+    /** An answer in whichever encoding its Content-Type names, which results and reports then follow. */
+    @SuppressWarnings("unchecked")
+    private <M extends Message> M read(RestResponse<byte[]> answer, Message.Builder builder) {
+        byte[] body = answer.hasEntity() ? answer.getEntity() : new byte[0];
+        upstreamSpeaksProtobuf = ProtobufBodyWriter.isProtobuf(answer.getMediaType());
+        if (upstreamSpeaksProtobuf) {
+            try {
+                builder.mergeFrom(body);
+            } catch (InvalidProtocolBufferException e) {
+                throw new UpstreamException.Retryable(
+                        "read " + builder.getDescriptorForType().getName(),
+                        answer.getStatus(),
+                        Status.newBuilder()
+                                .setCode(StatusCode.FAILURE)
+                                .setDescription("Not a Clarifai answer")
+                                .setDetails("the upstream's " + ProtobufBodyWriter.MEDIA_TYPE
+                                        + " answer does not parse: " + e.getMessage())
+                                .build());
+            }
+            return (M) builder.build();
+        }
+        return read(new String(body, StandardCharsets.UTF_8), builder);
+    }
+
+    /**
+     * The Clarifai status an answer's body carries, in the encoding {@code type} names; a body that is not a Clarifai
+     * answer is quoted in the details.
+     */
+    static Status statusOf(byte[] body, MediaType type) {
+        if (ProtobufBodyWriter.isProtobuf(type)) {
+            try {
+                BaseResponse response = BaseResponse.parseFrom(body);
+                if (response.hasStatus()) {
+                    return response.getStatus();
+                }
+            } catch (InvalidProtocolBufferException notClarifai) {
+                // quoted below
+            }
+        }
+        return statusOf(new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The Clarifai status a JSON answer carries; a body that is not a Clarifai answer is quoted in the details. */
     static Status statusOf(String body) {
         try {
             BaseResponse.Builder response = BaseResponse.newBuilder();

@@ -1,12 +1,14 @@
 package dev.runneragent.api;
 
 import com.clarifai.grpc.api.status.StatusCode;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.runneragent.store.StoreException;
 import io.quarkus.logging.Log;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CancellationException;
@@ -55,41 +57,44 @@ public class Api {
     }
 
     public <Q extends Message> Response call(Message.Builder builder, byte[] body, Endpoint<Q> endpoint) {
-        return this.<Q>raw(builder, body, (caller, bound, text) -> endpoint.call(caller, bound));
+        Q bound = bind(builder, body);
+        return ApiResponses.of(endpoint.call(request.caller(), bound), request.reqId(), request.answerType());
     }
 
-    @SuppressWarnings("unchecked")
+    /** Like {@link #call}; the endpoint also gets the JSON text of the body, so it takes no protobuf body. */
     public <Q extends Message> Response raw(Message.Builder builder, byte[] body, RawEndpoint<Q> endpoint) {
+        if (request.protobufBody()) {
+            throw new ApiException.MalformedRequestException(request.rpc().value()
+                    + " takes its body as JSON only: it tells fields that are absent from fields that are empty");
+        }
+        Q bound = bind(builder, body);
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
-        RequestBinder.bind(builder, text, request.queryParameters(), request.pathParameters(), request.kind());
-        Message response = endpoint.call(request.caller(), (Q) builder.build(), text);
-        return ApiResponses.of(response, request.reqId());
+        return ApiResponses.of(endpoint.call(request.caller(), bound, text), request.reqId(), request.answerType());
     }
 
     /**
      * Binds and calls like {@link #call}, but the answer comes when the endpoint's stage completes. Failures of the
      * stage are answered here, in the endpoint's response shape, since the request's scope may be gone by then.
      */
-    @SuppressWarnings("unchecked")
     public <Q extends Message> CompletionStage<Response> async(
             Message.Builder builder, byte[] body, AsyncEndpoint<Q> endpoint) {
-        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
-        RequestBinder.bind(builder, text, request.queryParameters(), request.pathParameters(), request.kind());
+        Q bound = bind(builder, body);
         String reqId = request.reqId();
         String rpc = request.rpc().value();
-        return endpoint.call(request.caller(), (Q) builder.build()).handle((response, error) -> {
+        MediaType answerType = request.answerType();
+        return endpoint.call(request.caller(), bound).handle((response, error) -> {
             if (error == null) {
-                return ApiResponses.of(response, reqId);
+                return ApiResponses.of(response, reqId, answerType);
             }
             Throwable cause =
                     error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof ApiException refused) {
-                return ApiResponses.error(Rpcs.responseType(rpc), refused.code(), refused.details(), reqId);
+                return ApiResponses.error(Rpcs.responseType(rpc), refused.code(), refused.details(), reqId, answerType);
             }
             if (cause instanceof CancellationException) { // the client hung up; nobody reads this answer
                 Log.debugf("%s: the client went away before the answer", rpc);
                 return ApiResponses.error(
-                        Rpcs.responseType(rpc), StatusCode.RPC_CANCELED, "the client went away", reqId);
+                        Rpcs.responseType(rpc), StatusCode.RPC_CANCELED, "the client went away", reqId, answerType);
             }
             Log.errorf(cause, "%s failed", rpc);
             return ApiResponses.error(
@@ -98,7 +103,31 @@ public class Api {
                             ? StatusCode.INTERNAL_DATABASE_ISSUE
                             : StatusCode.INTERNAL_SERVER_ISSUE,
                     "internal error; the node's log has the details under request id " + reqId,
-                    reqId);
+                    reqId,
+                    answerType);
         });
+    }
+
+    /**
+     * The request message: the body (JSON, or protobuf's binary encoding when its Content-Type says so), then the
+     * query and path parameters, as {@link RequestBinder} does.
+     */
+    @SuppressWarnings("unchecked")
+    private <Q extends Message> Q bind(Message.Builder builder, byte[] body) {
+        String text = "";
+        if (request.protobufBody()) {
+            try {
+                builder.mergeFrom(body == null ? new byte[0] : body);
+            } catch (InvalidProtocolBufferException e) {
+                throw new ApiException.MalformedRequestException("request body is not a valid "
+                        + ProtobufBodyWriter.MEDIA_TYPE + " "
+                        + builder.getDescriptorForType().getName() + ": "
+                        + e.getMessage());
+            }
+        } else if (body != null) {
+            text = new String(body, StandardCharsets.UTF_8);
+        }
+        RequestBinder.bind(builder, text, request.queryParameters(), request.pathParameters(), request.kind());
+        return (Q) builder.build();
     }
 }

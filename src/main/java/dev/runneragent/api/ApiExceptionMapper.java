@@ -82,7 +82,7 @@ public class ApiExceptionMapper {
     private Response answer(StatusCode code, String details) {
         Rpc rpc = request.rpc();
         Descriptor type = rpc == null ? BaseResponse.getDescriptor() : Rpcs.responseType(rpc.value());
-        return ApiResponses.error(type, code, details, request.reqId());
+        return ApiResponses.error(type, code, details, request.reqId(), request.answerType());
     }
 
     private String rpcName() {

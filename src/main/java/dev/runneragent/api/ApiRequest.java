@@ -1,6 +1,7 @@
 package dev.runneragent.api;
 
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ public class ApiRequest {
     private Caller caller;
     private Map<String, String> pathParameters = Map.of();
     private Map<String, List<String>> queryParameters = Map.of();
+    private boolean protobufBody;
+    private boolean protobufAnswer;
 
     /** The request id; requests that reach no endpoint (no filter ran) get one when first asked. */
     public String reqId() {
@@ -53,11 +56,26 @@ public class ApiRequest {
         return queryParameters;
     }
 
+    /** Whether the body is protobuf's binary encoding ({@link ProtobufBodyWriter#MEDIA_TYPE}) rather than JSON. */
+    public boolean protobufBody() {
+        return protobufBody;
+    }
+
+    /** The answer's media type: protobuf's binary encoding when the client prefers it, JSON otherwise. */
+    public MediaType answerType() {
+        return protobufAnswer ? ProtobufBodyWriter.MEDIA : MediaType.APPLICATION_JSON_TYPE;
+    }
+
     void start(String reqId, Rpc rpc, Map<String, String> path, Map<String, List<String>> query) {
         this.reqId = reqId;
         this.rpc = rpc;
         this.pathParameters = path;
         this.queryParameters = query;
+    }
+
+    void encodings(boolean protobufBody, boolean protobufAnswer) {
+        this.protobufBody = protobufBody;
+        this.protobufAnswer = protobufAnswer;
     }
 
     public void authenticated(Caller caller) {

@@ -3,6 +3,7 @@ package dev.runneragent.api;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -38,6 +39,9 @@ public class ApiRequestFilter {
                 rpc,
                 single(context.getUriInfo().getPathParameters()),
                 copy(context.getUriInfo().getQueryParameters()));
+        request.encodings(
+                ProtobufBodyWriter.isProtobuf(context.getMediaType()),
+                prefersProtobuf(context.getAcceptableMediaTypes()));
         MDC.put(MDC_REQ_ID, reqId + " ");
     }
 
@@ -45,6 +49,22 @@ public class ApiRequestFilter {
     public void close(jakarta.ws.rs.container.ContainerResponseContext response) {
         response.getHeaders().putSingle("X-Request-Id", request.reqId());
         MDC.remove(MDC_REQ_ID);
+    }
+
+    /**
+     * Whether the client asks for protobuf's binary encoding before JSON. The list comes sorted by preference; a
+     * wildcard counts as JSON, so that only a client that names the binary encoding first gets it.
+     */
+    private static boolean prefersProtobuf(List<MediaType> acceptable) {
+        for (MediaType type : acceptable) {
+            if (ProtobufBodyWriter.isProtobuf(type)) {
+                return true;
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> single(MultivaluedMap<String, String> values) {

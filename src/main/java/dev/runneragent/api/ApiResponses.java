@@ -17,8 +17,13 @@ public final class ApiResponses {
 
     private ApiResponses() {}
 
-    /** The HTTP answer for a response message a service returned. */
+    /** The HTTP answer for a response message a service returned, as JSON. */
     public static Response of(Message message, String reqId) {
+        return of(message, reqId, MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** The HTTP answer for a response message, as {@code type} (JSON, or protobuf's binary encoding). */
+    public static Response of(Message message, String reqId, MediaType type) {
         FieldDescriptor statusField = statusField(message.getDescriptorForType());
         Status given = (Status) message.getField(statusField);
         StatusCode code = given.getCode() == StatusCode.ZERO ? StatusCode.SUCCESS : given.getCode();
@@ -30,13 +35,19 @@ public final class ApiResponses {
                 .build();
         Message body = message.toBuilder().setField(statusField, status).build();
         return Response.status(StatusCodes.httpStatus(code))
-                .type(MediaType.APPLICATION_JSON_TYPE)
+                .type(type)
                 .entity(body)
                 .build();
     }
 
     /** An error answer shaped as {@code responseType} (lists present and empty), e.g. a MultiWorkflowResponse. */
     public static Response error(Descriptor responseType, StatusCode code, String details, String reqId) {
+        return error(responseType, code, details, reqId, MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** {@link #error(Descriptor, StatusCode, String, String)} as {@code type}. */
+    public static Response error(
+            Descriptor responseType, StatusCode code, String details, String reqId, MediaType type) {
         Status status = Status.newBuilder()
                 .setCode(code)
                 .setDescription(StatusCodes.description(code))
@@ -45,7 +56,7 @@ public final class ApiResponses {
         Message body = DynamicMessage.newBuilder(responseType)
                 .setField(statusField(responseType), status)
                 .build();
-        return of(body, reqId);
+        return of(body, reqId, type);
     }
 
     /** Every Clarifai response message has a {@code status} field of type {@link Status}. */

@@ -168,6 +168,16 @@ class AgentIT {
                             "the same model on the same input answers the same, here or through the hub");
                 }
             }
+            // Between hub and agent the items and results went in protobuf's binary encoding, which both speak.
+            assertEquals(
+                    "application/x-protobuf",
+                    on(agent)
+                            .get("/q/health/ready")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getString("checks.find { it.name == 'agent' }.data.encoding"));
         }
     }
 }

@@ -20,16 +20,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
 
-    /** A scripted answer, given after {@code delayMillis} (a long poll that finds nothing takes a while). */
-    public record Answer(int status, String body, long delayMillis) {
+    /**
+     * A scripted answer, given after {@code delayMillis} (a long poll that finds nothing takes a while): JSON text,
+     * or, with {@link #protobuf}, a message in protobuf's binary encoding.
+     */
+    public record Answer(int status, String body, long delayMillis, byte[] binary) {
+        public Answer(int status, String body, long delayMillis) {
+            this(status, body, delayMillis, null);
+        }
+
         public Answer(int status, String body) {
             this(status, body, 0);
         }
+
+        /** {@code message} in protobuf's binary encoding ({@code application/x-protobuf}), as a hub of this project. */
+        public static Answer protobuf(int status, com.google.protobuf.Message message) {
+            return new Answer(status, "", 0, message.toByteArray());
+        }
     }
 
-    /** A request as it arrived. */
-    /** A request the fake got, and when (System.nanoTime). */
-    public record Received(String method, String path, String authorization, String body, long atNanos) {}
+    /** A request the fake got, its Accept and Content-Type headers, and when (System.nanoTime). */
+    public record Received(
+            String method,
+            String path,
+            String authorization,
+            String accept,
+            String contentType,
+            byte[] bytes,
+            long atNanos) {
+
+        /** The body as text (JSON). */
+        public String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
 
     public static final String USER = "upstream-user";
     public static final String KEY = "upstream-key-0123456789";
@@ -64,12 +88,13 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
         server.createContext("/", exchange -> {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 RECEIVED.add(new Received(
                         exchange.getRequestMethod(),
                         path,
                         exchange.getRequestHeaders().getFirst("Authorization"),
-                        body,
+                        exchange.getRequestHeaders().getFirst("Accept"),
+                        exchange.getRequestHeaders().getFirst("Content-Type"),
+                        exchange.getRequestBody().readAllBytes(),
                         System.nanoTime()));
                 Deque<Answer> script = SCRIPTS.get(path);
                 Answer answer = script == null
@@ -82,8 +107,11 @@ public final class FakeUpstream implements QuarkusTestResourceLifecycleManager {
                         Thread.currentThread().interrupt();
                     }
                 }
-                byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                byte[] bytes = answer.binary() != null
+                        ? answer.binary()
+                        : answer.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders()
+                        .add("Content-Type", answer.binary() != null ? "application/x-protobuf" : "application/json");
                 exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
                 if (bytes.length > 0) {
                     try (OutputStream out = exchange.getResponseBody()) {

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clarifai.grpc.api.MultiOutputResponse;
+import com.clarifai.grpc.api.MultiRunnerItemOutputResponse;
 import com.clarifai.grpc.api.MultiRunnerItemResponse;
 import com.clarifai.grpc.api.MultiRunnerResponse;
 import com.clarifai.grpc.api.PostRunnerItemOutputsRequest;
 import com.clarifai.grpc.api.PostRunnersRequest;
 import com.clarifai.grpc.api.Runner;
+import com.clarifai.grpc.api.RunnerItem;
 import com.clarifai.grpc.api.RunnerItemOutput;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.runneragent.agent.FakeUpstream.Answer;
@@ -122,6 +124,101 @@ class UpstreamTest {
         assertTrue(
                 body.contains("\"runnerItemOutputs\":[{\"multiOutputResponse\":{\"status\":{\"code\":\"SUCCESS\""),
                 body);
+    }
+
+    @Test
+    void theAgentAsksForProtobufAndPostsInItOnlyToAnUpstreamThatAnswersInIt() throws Exception {
+        // An upstream that answers JSON (Clarifai's API): asked for protobuf first, it is still posted JSON.
+        String items = RUNNERS + "/json-runner/items";
+        FakeUpstream.script(items, new Answer(200, "{\"status\":{\"code\":\"RUNNER_NEEDS_RETRY\"}}"));
+        assertEquals(
+                StatusCode.RUNNER_NEEDS_RETRY,
+                upstream.listRunnerItems("json-runner").getStatus().getCode());
+        assertEquals(
+                "application/x-protobuf, application/json;q=0.5",
+                FakeUpstream.received(items).get(0).accept());
+        String jsonOutputs = RUNNERS + "/json-runner/items/item-1/outputs";
+        FakeUpstream.script(jsonOutputs, new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
+        upstream.postRunnerItemOutputs("json-runner", "item-1", result("first"));
+        FakeUpstream.Received json = FakeUpstream.received(jsonOutputs).get(0);
+        assertTrue(json.contentType().startsWith("application/json"), json.contentType());
+        assertTrue(json.body().contains("\"id\":\"first\""), json.body());
+
+        // An upstream that answers a poll in protobuf (a hub of this project) gets the results in protobuf.
+        String binaryItems = RUNNERS + "/binary-runner/items";
+        FakeUpstream.script(
+                binaryItems,
+                Answer.protobuf(
+                        200,
+                        MultiRunnerItemResponse.newBuilder()
+                                .setStatus(com.clarifai.grpc.api.status.Status.newBuilder()
+                                        .setCode(StatusCode.SUCCESS))
+                                .addRunnerItems(RunnerItem.newBuilder().setId("item-2"))
+                                .build()));
+        assertEquals(
+                "item-2",
+                upstream.listRunnerItems("binary-runner").getRunnerItems(0).getId());
+        String binaryOutputs = RUNNERS + "/binary-runner/items/item-2/outputs";
+        FakeUpstream.script(
+                binaryOutputs,
+                Answer.protobuf(
+                        200,
+                        MultiRunnerItemOutputResponse.newBuilder()
+                                .setStatus(com.clarifai.grpc.api.status.Status.newBuilder()
+                                        .setCode(StatusCode.SUCCESS))
+                                .build()));
+        MultiRunnerItemOutputResponse answer =
+                upstream.postRunnerItemOutputs("binary-runner", "item-2", result("second"));
+        assertEquals(StatusCode.SUCCESS, answer.getStatus().getCode());
+        FakeUpstream.Received binary = FakeUpstream.received(binaryOutputs).get(0);
+        assertEquals("application/x-protobuf", binary.contentType());
+        assertEquals(result("second"), PostRunnerItemOutputsRequest.parseFrom(binary.bytes()));
+
+        // A refusal in protobuf carries its Clarifai status like one in JSON.
+        String refused = RUNNERS + "/binary-runner/items/item-3/outputs";
+        FakeUpstream.script(
+                refused,
+                Answer.protobuf(
+                        404,
+                        MultiRunnerItemOutputResponse.newBuilder()
+                                .setStatus(com.clarifai.grpc.api.status.Status.newBuilder()
+                                        .setCode(StatusCode.RUNNER_DOES_NOT_EXIST)
+                                        .setDetails("no item item-3"))
+                                .build()));
+        UpstreamException.Refused missing = assertThrows(
+                UpstreamException.Refused.class,
+                () -> upstream.postRunnerItemOutputs("binary-runner", "item-3", result("third")));
+        assertEquals(StatusCode.RUNNER_DOES_NOT_EXIST, missing.status().getCode());
+        assertEquals("no item item-3", missing.status().getDetails());
+
+        // Behind the same URL, an upstream that no longer reads protobuf: the result is sent again as JSON at once.
+        String older = RUNNERS + "/binary-runner/items/item-4/outputs";
+        FakeUpstream.script(
+                older,
+                new Answer(400, "{\"status\":{\"code\":\"CONN_BAD_REQUEST_FORMAT\"}}"),
+                new Answer(200, "{\"status\":{\"code\":\"SUCCESS\"}}"));
+        assertEquals(
+                StatusCode.SUCCESS,
+                upstream.postRunnerItemOutputs("binary-runner", "item-4", result("fourth"))
+                        .getStatus()
+                        .getCode());
+        List<FakeUpstream.Received> tries = FakeUpstream.received(older);
+        assertEquals(
+                List.of("application/x-protobuf", "application/json"),
+                tries.stream().map(FakeUpstream.Received::contentType).toList());
+        assertTrue(
+                tries.get(1).body().contains("\"id\":\"fourth\""), tries.get(1).body());
+    }
+
+    private static PostRunnerItemOutputsRequest result(String concept) {
+        return PostRunnerItemOutputsRequest.newBuilder()
+                .addRunnerItemOutputs(RunnerItemOutput.newBuilder()
+                        .setMultiOutputResponse(MultiOutputResponse.newBuilder()
+                                .addOutputs(com.clarifai.grpc.api.Output.newBuilder()
+                                        .setData(com.clarifai.grpc.api.Data.newBuilder()
+                                                .addConcepts(com.clarifai.grpc.api.Concept.newBuilder()
+                                                        .setId(concept))))))
+                .build();
     }
 
     @Test

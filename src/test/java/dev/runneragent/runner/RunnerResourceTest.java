@@ -16,6 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.clarifai.grpc.api.Concept;
+import com.clarifai.grpc.api.Data;
+import com.clarifai.grpc.api.MultiOutputResponse;
+import com.clarifai.grpc.api.MultiRunnerItemOutputResponse;
+import com.clarifai.grpc.api.MultiRunnerItemResponse;
+import com.clarifai.grpc.api.Output;
+import com.clarifai.grpc.api.PostRunnerItemOutputsRequest;
+import com.clarifai.grpc.api.PostRunnersRequest;
+import com.clarifai.grpc.api.Runner;
+import com.clarifai.grpc.api.RunnerItem;
+import com.clarifai.grpc.api.RunnerItemOutput;
+import com.clarifai.grpc.api.status.BaseResponse;
+import com.clarifai.grpc.api.status.StatusCode;
+import dev.runneragent.api.ProtobufBodyWriter;
 import dev.runneragent.store.Db;
 import dev.runneragent.testing.TestNode;
 import dev.runneragent.testing.Users;
@@ -27,6 +41,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +56,9 @@ import org.junit.jupiter.api.Test;
 class RunnerResourceTest {
 
     private static final String RUNNERS = "/v2/users/me/runners";
+
+    /** The Accept header of an agent of this project. */
+    private static final String PROTOBUF_FIRST = ProtobufBodyWriter.MEDIA_TYPE + ", application/json;q=0.5";
 
     @Inject
     Db db;
@@ -280,6 +298,116 @@ class RunnerResourceTest {
                 .body("status.code", equalTo("SUCCESS"))
                 .body("outputs", hasSize(2))
                 .body("outputs[1].data.concepts[0].id", equalTo("planet"));
+    }
+
+    @Test
+    void aRunnerThatAsksForProtobufPollsAndPostsInItAndTheCallerStillGetsJson() throws Exception {
+        String model = unique("binary");
+        String runner = runnerFor(model, "");
+        CompletableFuture<Response> caller = predict(model, "hello", "world");
+        MultiRunnerItemResponse polled = null;
+        for (int i = 0; i < 10 && (polled == null || polled.getRunnerItemsCount() == 0); i++) {
+            Response poll = asAdmin().accept(PROTOBUF_FIRST).get(RUNNERS + "/" + runner + "/items");
+            poll.then().statusCode(200).contentType(ProtobufBodyWriter.MEDIA_TYPE);
+            polled = MultiRunnerItemResponse.parseFrom(poll.asByteArray());
+        }
+        assertEquals(1, polled.getRunnerItemsCount());
+        RunnerItem item = polled.getRunnerItems(0);
+        assertEquals(model, item.getPostModelOutputsRequest().getModelId());
+        assertEquals(
+                "world",
+                item.getPostModelOutputsRequest()
+                        .getInputs(1)
+                        .getData()
+                        .getText()
+                        .getRaw());
+
+        MultiOutputResponse.Builder outputs = MultiOutputResponse.newBuilder().setStatus(success());
+        for (String concept : List.of("greeting", "planet")) {
+            outputs.addOutputs(Output.newBuilder()
+                    .setStatus(success())
+                    .setData(Data.newBuilder()
+                            .addConcepts(Concept.newBuilder().setId(concept).setValue(0.9f))));
+        }
+        byte[] post = PostRunnerItemOutputsRequest.newBuilder()
+                .addRunnerItemOutputs(RunnerItemOutput.newBuilder().setMultiOutputResponse(outputs))
+                .build()
+                .toByteArray();
+        Response posted = asAdmin()
+                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .accept(PROTOBUF_FIRST)
+                .body(post)
+                .post(itemPath(runner, item.getId()));
+        posted.then().statusCode(200).contentType(ProtobufBodyWriter.MEDIA_TYPE);
+        assertEquals(
+                StatusCode.SUCCESS,
+                MultiRunnerItemOutputResponse.parseFrom(posted.asByteArray())
+                        .getStatus()
+                        .getCode());
+
+        caller.get(10, TimeUnit.SECONDS)
+                .then()
+                .statusCode(200)
+                .contentType(containsString("application/json"))
+                .body("outputs[1].data.concepts[0].id", equalTo("planet"));
+        assertEquals("DONE", stored.state(item.getId()));
+    }
+
+    @Test
+    void aProtobufBodyThatDoesNotParseOrAnEndpointThatTakesOnlyJsonIsRefusedNamingWhy() throws Exception {
+        String model = unique("garbled");
+        String runner = runnerFor(model, "");
+        CompletableFuture<Response> caller = predict(model, "x");
+        String item = pollItem(runner).getString("runnerItems[0].id");
+        asAdmin()
+                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .body(new byte[] {(byte) 0x0a, (byte) 0xff, 0x01})
+                .post(itemPath(runner, item))
+                .then()
+                .statusCode(400)
+                .body("status.code", equalTo("CONN_BAD_REQUEST_FORMAT"))
+                .body("status.details", containsString("application/x-protobuf PostRunnerItemOutputsRequest"));
+        assertEquals("LEASED", stored.state(item), "the refusal changed nothing");
+
+        // An error answer comes in the encoding asked for.
+        Response missing = asAdmin()
+                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .accept(PROTOBUF_FIRST)
+                .body(PostRunnerItemOutputsRequest.newBuilder()
+                        .addRunnerItemOutputs(RunnerItemOutput.newBuilder()
+                                .setMultiOutputResponse(MultiOutputResponse.newBuilder()
+                                        .setStatus(success())
+                                        .addOutputs(Output.newBuilder().setStatus(success()))))
+                        .build()
+                        .toByteArray())
+                .post(itemPath(runner, "no-such-item"));
+        missing.then().statusCode(404).contentType(ProtobufBodyWriter.MEDIA_TYPE);
+        com.clarifai.grpc.api.status.Status status =
+                BaseResponse.parseFrom(missing.asByteArray()).getStatus();
+        assertEquals(StatusCode.RUNNER_DOES_NOT_EXIST, status.getCode());
+        assertTrue(status.getDetails().contains("no-such-item"), status.getDetails());
+
+        // PostRunners needs the JSON text: it tells absent fields from empty ones.
+        asAdmin()
+                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .body(PostRunnersRequest.newBuilder()
+                        .addRunners(Runner.newBuilder().setId(unique("binary-runner")))
+                        .build()
+                        .toByteArray())
+                .post(RUNNERS)
+                .then()
+                .statusCode(400)
+                .body("status.code", equalTo("CONN_BAD_REQUEST_FORMAT"))
+                .body("status.details", containsString("PostRunners takes its body as JSON only"));
+
+        asAdmin().body(outputs("fine")).post(itemPath(runner, item)).then().statusCode(200);
+        caller.get(10, TimeUnit.SECONDS).then().body("outputs[0].data.concepts[0].id", equalTo("fine"));
+    }
+
+    private static com.clarifai.grpc.api.status.Status success() {
+        return com.clarifai.grpc.api.status.Status.newBuilder()
+                .setCode(StatusCode.SUCCESS)
+                .build();
     }
 
     @Test
