@@ -233,12 +233,8 @@ public class Upstream {
                 throw new UpstreamException.Retryable(
                         "read " + builder.getDescriptorForType().getName(),
                         answer.getStatus(),
-                        Status.newBuilder()
-                                .setCode(StatusCode.FAILURE)
-                                .setDescription("Not a Clarifai answer")
-                                .setDetails("the upstream's " + ProtobufBodyWriter.MEDIA_TYPE
-                                        + " answer does not parse: " + e.getMessage())
-                                .build());
+                        notClarifai("the upstream's " + ProtobufBodyWriter.MEDIA_TYPE + " answer does not parse: "
+                                + e.getMessage()));
             }
             return (M) builder.build();
         }
@@ -275,10 +271,14 @@ public class Upstream {
             // a proxy's error page, an empty body: quoted below
         }
         String quoted = body.length() > 200 ? body.substring(0, 200) + "..." : body;
+        return notClarifai(quoted.isBlank() ? "no body" : quoted);
+    }
+
+    private static Status notClarifai(String details) {
         return Status.newBuilder()
                 .setCode(StatusCode.FAILURE)
                 .setDescription("Not a Clarifai answer")
-                .setDetails(quoted.isBlank() ? "no body" : quoted)
+                .setDetails(details)
                 .build();
     }
 }
