@@ -10,13 +10,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The items this agent holds, and the thread that keeps their leases: every {@code runner.agent.lease-renewal} it
- * reports progress on each item, which renews the item's lease at the upstream. The thread is its own, at the
- * highest priority, and does nothing else, so inference never starves it.
+ * The items this agent holds, and the threads that keep their leases: every {@code runner.agent.lease-renewal} they
+ * report progress on each item, which renews the item's lease at the upstream. A keeper thread finds the renewals
+ * that are due and the leases that ran out; a few reporter threads send the renewals side by side. They are their
+ * own, at the highest priority, and do nothing else, so inference never starves them.
  *
  * <p>An item whose lease is lost has its local work cancelled at once: the upstream refused the renewal (the item was
  * cancelled, or went to another runner), or no renewal got through for {@code runner.agent.lease}, after which the
@@ -32,6 +37,7 @@ final class Leases {
         private volatile long renewedNanos;
         private volatile long triedNanos;
         private volatile boolean lastFailed;
+        private volatile boolean renewing;
         private volatile Future<?> work;
         private volatile String lost;
 
@@ -69,6 +75,9 @@ final class Leases {
         }
     }
 
+    /** Renewals sent side by side at most (each waits up to the report's timeout on a slow upstream). */
+    private static final int REPORTERS = 8;
+
     private static final Status PROGRESS = Status.newBuilder()
             .setCode(StatusCode.SUCCESS)
             .setDescription("Running")
@@ -81,6 +90,7 @@ final class Leases {
     private final long leaseNanos;
     private final long renewalNanos;
     private final ScheduledExecutorService keeper;
+    private final ThreadPoolExecutor reporters;
     private volatile String runnerId;
 
     Leases(Upstream upstream, AgentMetrics metrics, Duration lease, Duration renewal) {
@@ -88,12 +98,21 @@ final class Leases {
         this.metrics = metrics;
         this.leaseNanos = lease.toNanos();
         this.renewalNanos = renewal.toNanos();
-        this.keeper = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "agent-leases");
+        this.keeper = Executors.newSingleThreadScheduledExecutor(urgent("agent-leases"));
+        this.reporters = new ThreadPoolExecutor(
+                REPORTERS, REPORTERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), urgent("agent-lease-reports"));
+        this.reporters.allowCoreThreadTimeOut(true);
+    }
+
+    /** Daemon threads at the highest priority, so that inference never starves them. */
+    private static ThreadFactory urgent(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             thread.setPriority(Thread.MAX_PRIORITY);
             return thread;
-        });
+        };
     }
 
     /** Starts renewing the leases of {@code runnerId}'s items. */
@@ -105,6 +124,7 @@ final class Leases {
 
     void stop() {
         keeper.shutdownNow();
+        reporters.shutdownNow();
     }
 
     /** Holds an item just pulled (its lease starts now, as far as this agent knows). */
@@ -126,7 +146,11 @@ final class Leases {
         return List.copyOf(held.values());
     }
 
-    /** One round: gives up items whose lease ran out, then renews those whose renewal is due. */
+    /**
+     * One round: gives up items whose lease ran out, then hands the renewals that are due to the reporters, so that
+     * the round itself never waits on the upstream. A slow upstream thus delays each renewal by one answer, not by
+     * one answer per item held.
+     */
     private void keep() {
         try {
             long now = System.nanoTime();
@@ -139,8 +163,16 @@ final class Leases {
                 long sinceTried = System.nanoTime() - item.triedNanos;
                 // A failed renewal is tried again soon; one that landed waits for the next period.
                 boolean due = sinceTried >= (item.lastFailed ? Math.min(renewalNanos, 1_000_000_000L) : renewalNanos);
-                if (item.lost == null && due) {
-                    renew(item);
+                if (item.lost == null && due && !item.renewing) {
+                    item.renewing = true;
+                    item.triedNanos = System.nanoTime();
+                    reporters.execute(() -> {
+                        try {
+                            renew(item);
+                        } finally {
+                            item.renewing = false;
+                        }
+                    });
                 }
             }
         } catch (RuntimeException e) {
@@ -149,6 +181,9 @@ final class Leases {
     }
 
     private void renew(Held item) {
+        if (item.lost != null) {
+            return; // given up while the renewal waited for a reporter
+        }
         long started = System.nanoTime();
         item.triedNanos = started;
         try {
