@@ -12,8 +12,8 @@ import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.runneragent.api.MessageBodyWriter;
 import dev.runneragent.api.ProtoJson;
-import dev.runneragent.api.ProtobufBodyWriter;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,7 +44,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class Upstream {
 
     private static final String PROTOBUF_FIRST =
-            ProtobufBodyWriter.MEDIA_TYPE + ", " + MediaType.APPLICATION_JSON + ";q=0.5";
+            MessageBodyWriter.PROTOBUF + ", " + MediaType.APPLICATION_JSON + ";q=0.5";
 
     private final UpstreamApi api;
     private final AgentConfig config;
@@ -157,7 +157,7 @@ public class Upstream {
             String runnerId, String runnerItemId, PostRunnerItemOutputsRequest request) {
         if (upstreamSpeaksProtobuf) {
             try {
-                return post(runnerId, runnerItemId, ProtobufBodyWriter.MEDIA_TYPE, request.toByteArray());
+                return post(runnerId, runnerItemId, MessageBodyWriter.PROTOBUF, request.toByteArray());
             } catch (UpstreamException.Refused e) {
                 boolean unreadable = e.httpStatus() == 415
                         || (e.httpStatus() == 400 && e.code() == StatusCode.CONN_BAD_REQUEST_FORMAT);
@@ -196,7 +196,7 @@ public class Upstream {
 
     /** The encoding of the upstream's last answer on the runner-item calls, which results follow. */
     public String encoding() {
-        return upstreamSpeaksProtobuf ? ProtobufBodyWriter.MEDIA_TYPE : MediaType.APPLICATION_JSON;
+        return upstreamSpeaksProtobuf ? MessageBodyWriter.PROTOBUF : MediaType.APPLICATION_JSON;
     }
 
     private String authorization() {
@@ -225,7 +225,7 @@ public class Upstream {
     @SuppressWarnings("unchecked")
     private <M extends Message> M read(RestResponse<byte[]> answer, Message.Builder builder) {
         byte[] body = answer.hasEntity() ? answer.getEntity() : new byte[0];
-        upstreamSpeaksProtobuf = ProtobufBodyWriter.isProtobuf(answer.getMediaType());
+        upstreamSpeaksProtobuf = MessageBodyWriter.isProtobuf(answer.getMediaType());
         if (upstreamSpeaksProtobuf) {
             try {
                 builder.mergeFrom(body);
@@ -233,7 +233,7 @@ public class Upstream {
                 throw new UpstreamException.Retryable(
                         "read " + builder.getDescriptorForType().getName(),
                         answer.getStatus(),
-                        notClarifai("the upstream's " + ProtobufBodyWriter.MEDIA_TYPE + " answer does not parse: "
+                        notClarifai("the upstream's " + MessageBodyWriter.PROTOBUF + " answer does not parse: "
                                 + e.getMessage()));
             }
             return (M) builder.build();
@@ -246,7 +246,7 @@ public class Upstream {
      * answer is quoted in the details.
      */
     static Status statusOf(byte[] body, MediaType type) {
-        if (ProtobufBodyWriter.isProtobuf(type)) {
+        if (MessageBodyWriter.isProtobuf(type)) {
             try {
                 BaseResponse response = BaseResponse.parseFrom(body);
                 if (response.hasStatus()) {

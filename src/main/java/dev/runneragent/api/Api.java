@@ -120,7 +120,7 @@ public class Api {
                 builder.mergeFrom(body == null ? new byte[0] : body);
             } catch (InvalidProtocolBufferException e) {
                 throw new ApiException.MalformedRequestException("request body is not a valid "
-                        + ProtobufBodyWriter.MEDIA_TYPE + " "
+                        + MessageBodyWriter.PROTOBUF + " "
                         + builder.getDescriptorForType().getName() + ": "
                         + e.getMessage());
             }

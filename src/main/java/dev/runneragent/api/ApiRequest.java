@@ -56,14 +56,14 @@ public class ApiRequest {
         return queryParameters;
     }
 
-    /** Whether the body is protobuf's binary encoding ({@link ProtobufBodyWriter#MEDIA_TYPE}) rather than JSON. */
+    /** Whether the body is protobuf's binary encoding ({@link MessageBodyWriter#PROTOBUF}) rather than JSON. */
     public boolean protobufBody() {
         return protobufBody;
     }
 
     /** The answer's media type: protobuf's binary encoding when the client prefers it, JSON otherwise. */
     public MediaType answerType() {
-        return protobufAnswer ? ProtobufBodyWriter.MEDIA : MediaType.APPLICATION_JSON_TYPE;
+        return protobufAnswer ? MessageBodyWriter.PROTOBUF_TYPE : MediaType.APPLICATION_JSON_TYPE;
     }
 
     void start(String reqId, Rpc rpc, Map<String, String> path, Map<String, List<String>> query) {

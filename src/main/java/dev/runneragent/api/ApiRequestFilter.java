@@ -40,7 +40,7 @@ public class ApiRequestFilter {
                 single(context.getUriInfo().getPathParameters()),
                 copy(context.getUriInfo().getQueryParameters()));
         request.encodings(
-                ProtobufBodyWriter.isProtobuf(context.getMediaType()),
+                MessageBodyWriter.isProtobuf(context.getMediaType()),
                 prefersProtobuf(context.getAcceptableMediaTypes()));
         MDC.put(MDC_REQ_ID, reqId + " ");
     }
@@ -57,7 +57,7 @@ public class ApiRequestFilter {
      */
     private static boolean prefersProtobuf(List<MediaType> acceptable) {
         for (MediaType type : acceptable) {
-            if (ProtobufBodyWriter.isProtobuf(type)) {
+            if (MessageBodyWriter.isProtobuf(type)) {
                 return true;
             }
             if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {

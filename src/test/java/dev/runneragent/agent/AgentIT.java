@@ -104,15 +104,7 @@ class AgentIT {
                     .extract()
                     .jsonPath();
             assertEquals(2, runner.getInt("runner.computeInfo.numAccelerators"));
-            assertEquals(
-                    "agent-it-simulated",
-                    on(agent)
-                            .get("/q/health/ready")
-                            .then()
-                            .statusCode(200)
-                            .extract()
-                            .jsonPath()
-                            .getString("checks.find { it.name == 'agent' }.data.runner"));
+            assertEquals("agent-it-simulated", readyData(agent, "runner"));
         }
         on(hub).body("{\"ids\":[\"agent-it-simulated\"]}")
                 .delete("/v2/users/me/runners")
@@ -169,15 +161,17 @@ class AgentIT {
                 }
             }
             // Between hub and agent the items and results went in protobuf's binary encoding, which both speak.
-            assertEquals(
-                    "application/x-protobuf",
-                    on(agent)
-                            .get("/q/health/ready")
-                            .then()
-                            .statusCode(200)
-                            .extract()
-                            .jsonPath()
-                            .getString("checks.find { it.name == 'agent' }.data.encoding"));
+            assertEquals("application/x-protobuf", readyData(agent, "encoding"));
         }
+    }
+
+    /** A value of the agent check's data in {@code node}'s readiness answer, which must be ready. */
+    private static String readyData(NodeProcess node, String key) {
+        return on(node).get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("checks.find { it.name == 'agent' }.data." + key);
     }
 }

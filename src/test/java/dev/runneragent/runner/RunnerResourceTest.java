@@ -29,7 +29,7 @@ import com.clarifai.grpc.api.RunnerItem;
 import com.clarifai.grpc.api.RunnerItemOutput;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.StatusCode;
-import dev.runneragent.api.ProtobufBodyWriter;
+import dev.runneragent.api.MessageBodyWriter;
 import dev.runneragent.store.Db;
 import dev.runneragent.testing.TestNode;
 import dev.runneragent.testing.Users;
@@ -58,7 +58,7 @@ class RunnerResourceTest {
     private static final String RUNNERS = "/v2/users/me/runners";
 
     /** The Accept header of an agent of this project. */
-    private static final String PROTOBUF_FIRST = ProtobufBodyWriter.MEDIA_TYPE + ", application/json;q=0.5";
+    private static final String PROTOBUF_FIRST = MessageBodyWriter.PROTOBUF + ", application/json;q=0.5";
 
     @Inject
     Db db;
@@ -308,7 +308,7 @@ class RunnerResourceTest {
         MultiRunnerItemResponse polled = null;
         for (int i = 0; i < 10 && (polled == null || polled.getRunnerItemsCount() == 0); i++) {
             Response poll = asAdmin().accept(PROTOBUF_FIRST).get(RUNNERS + "/" + runner + "/items");
-            poll.then().statusCode(200).contentType(ProtobufBodyWriter.MEDIA_TYPE);
+            poll.then().statusCode(200).contentType(MessageBodyWriter.PROTOBUF);
             polled = MultiRunnerItemResponse.parseFrom(poll.asByteArray());
         }
         assertEquals(1, polled.getRunnerItemsCount());
@@ -334,11 +334,11 @@ class RunnerResourceTest {
                 .build()
                 .toByteArray();
         Response posted = asAdmin()
-                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .contentType(MessageBodyWriter.PROTOBUF)
                 .accept(PROTOBUF_FIRST)
                 .body(post)
                 .post(itemPath(runner, item.getId()));
-        posted.then().statusCode(200).contentType(ProtobufBodyWriter.MEDIA_TYPE);
+        posted.then().statusCode(200).contentType(MessageBodyWriter.PROTOBUF);
         assertEquals(
                 StatusCode.SUCCESS,
                 MultiRunnerItemOutputResponse.parseFrom(posted.asByteArray())
@@ -360,7 +360,7 @@ class RunnerResourceTest {
         CompletableFuture<Response> caller = predict(model, "x");
         String item = pollItem(runner).getString("runnerItems[0].id");
         asAdmin()
-                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .contentType(MessageBodyWriter.PROTOBUF)
                 .body(new byte[] {(byte) 0x0a, (byte) 0xff, 0x01})
                 .post(itemPath(runner, item))
                 .then()
@@ -371,7 +371,7 @@ class RunnerResourceTest {
 
         // An error answer comes in the encoding asked for.
         Response missing = asAdmin()
-                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .contentType(MessageBodyWriter.PROTOBUF)
                 .accept(PROTOBUF_FIRST)
                 .body(PostRunnerItemOutputsRequest.newBuilder()
                         .addRunnerItemOutputs(RunnerItemOutput.newBuilder()
@@ -381,7 +381,7 @@ class RunnerResourceTest {
                         .build()
                         .toByteArray())
                 .post(itemPath(runner, "no-such-item"));
-        missing.then().statusCode(404).contentType(ProtobufBodyWriter.MEDIA_TYPE);
+        missing.then().statusCode(404).contentType(MessageBodyWriter.PROTOBUF);
         com.clarifai.grpc.api.status.Status status =
                 BaseResponse.parseFrom(missing.asByteArray()).getStatus();
         assertEquals(StatusCode.RUNNER_DOES_NOT_EXIST, status.getCode());
@@ -389,7 +389,7 @@ class RunnerResourceTest {
 
         // PostRunners needs the JSON text: it tells absent fields from empty ones.
         asAdmin()
-                .contentType(ProtobufBodyWriter.MEDIA_TYPE)
+                .contentType(MessageBodyWriter.PROTOBUF)
                 .body(PostRunnersRequest.newBuilder()
                         .addRunners(Runner.newBuilder().setId(unique("binary-runner")))
                         .build()
