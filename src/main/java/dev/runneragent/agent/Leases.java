@@ -165,7 +165,6 @@ final class Leases {
                 boolean due = sinceTried >= (item.lastFailed ? Math.min(renewalNanos, 1_000_000_000L) : renewalNanos);
                 if (item.lost == null && due && !item.renewing) {
                     item.renewing = true;
-                    item.triedNanos = System.nanoTime();
                     reporters.execute(() -> {
                         try {
                             renew(item);

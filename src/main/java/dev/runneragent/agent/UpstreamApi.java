@@ -18,8 +18,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 /**
  * The upstream hub's runner endpoints (Clarifai API v2, the 10.3 routes), with bodies as JSON text, or as bytes where
  * the body may be protobuf's binary encoding: {@link Upstream} writes and reads them as Clarifai's messages and guards
- * every call. An answer with an HTTP error status becomes an
- * {@link UpstreamException} that carries its Clarifai status.
+ * every call. An answer with an HTTP error status becomes an {@link UpstreamException} that carries its Clarifai
+ * status.
  */
 @RegisterRestClient(configKey = "upstream")
 @Path("/v2/users/{userId}/runners")

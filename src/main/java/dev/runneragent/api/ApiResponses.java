@@ -17,11 +17,6 @@ public final class ApiResponses {
 
     private ApiResponses() {}
 
-    /** The HTTP answer for a response message a service returned, as JSON. */
-    public static Response of(Message message, String reqId) {
-        return of(message, reqId, MediaType.APPLICATION_JSON_TYPE);
-    }
-
     /** The HTTP answer for a response message, as {@code type} (JSON, or protobuf's binary encoding). */
     public static Response of(Message message, String reqId, MediaType type) {
         FieldDescriptor statusField = statusField(message.getDescriptorForType());
@@ -40,12 +35,10 @@ public final class ApiResponses {
                 .build();
     }
 
-    /** An error answer shaped as {@code responseType} (lists present and empty), e.g. a MultiWorkflowResponse. */
-    public static Response error(Descriptor responseType, StatusCode code, String details, String reqId) {
-        return error(responseType, code, details, reqId, MediaType.APPLICATION_JSON_TYPE);
-    }
-
-    /** {@link #error(Descriptor, StatusCode, String, String)} as {@code type}. */
+    /**
+     * An error answer shaped as {@code responseType} (lists present and empty), e.g. a MultiWorkflowResponse, as
+     * {@code type}.
+     */
     public static Response error(
             Descriptor responseType, StatusCode code, String details, String reqId, MediaType type) {
         Status status = Status.newBuilder()

@@ -151,8 +151,7 @@ class UpstreamTest {
                 Answer.protobuf(
                         200,
                         MultiRunnerItemResponse.newBuilder()
-                                .setStatus(com.clarifai.grpc.api.status.Status.newBuilder()
-                                        .setCode(StatusCode.SUCCESS))
+                                .setStatus(status(StatusCode.SUCCESS, ""))
                                 .addRunnerItems(RunnerItem.newBuilder().setId("item-2"))
                                 .build()));
         assertEquals(
@@ -164,8 +163,7 @@ class UpstreamTest {
                 Answer.protobuf(
                         200,
                         MultiRunnerItemOutputResponse.newBuilder()
-                                .setStatus(com.clarifai.grpc.api.status.Status.newBuilder()
-                                        .setCode(StatusCode.SUCCESS))
+                                .setStatus(status(StatusCode.SUCCESS, ""))
                                 .build()));
         MultiRunnerItemOutputResponse answer =
                 upstream.postRunnerItemOutputs("binary-runner", "item-2", result("second"));
@@ -181,9 +179,7 @@ class UpstreamTest {
                 Answer.protobuf(
                         404,
                         MultiRunnerItemOutputResponse.newBuilder()
-                                .setStatus(com.clarifai.grpc.api.status.Status.newBuilder()
-                                        .setCode(StatusCode.RUNNER_DOES_NOT_EXIST)
-                                        .setDetails("no item item-3"))
+                                .setStatus(status(StatusCode.RUNNER_DOES_NOT_EXIST, "no item item-3"))
                                 .build()));
         UpstreamException.Refused missing = assertThrows(
                 UpstreamException.Refused.class,
@@ -208,6 +204,13 @@ class UpstreamTest {
                 tries.stream().map(FakeUpstream.Received::contentType).toList());
         assertTrue(
                 tries.get(1).body().contains("\"id\":\"fourth\""), tries.get(1).body());
+    }
+
+    private static com.clarifai.grpc.api.status.Status status(StatusCode code, String details) {
+        return com.clarifai.grpc.api.status.Status.newBuilder()
+                .setCode(code)
+                .setDetails(details)
+                .build();
     }
 
     private static PostRunnerItemOutputsRequest result(String concept) {
